@@ -1,0 +1,1 @@
+// MazerenderCLI placeholder

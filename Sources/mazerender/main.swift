@@ -1,0 +1,2 @@
+import MazerenderCLI
+Mazerender.main()
