@@ -99,10 +99,81 @@ struct MazeCarver {
     }
 
     /// Removes walls in procgen's draw order: one `randn(remaining)` per candidate wall, the chosen wall taken
-    /// out of the list with an order-preserving erase (done here with a bit set and rank selection).
+    /// out of the list with an order-preserving erase (a memmove of the remaining indices, as `vector::erase`).
     mutating func carve(using random: inout ProcgenRandom) {
         let n = dimension
-        // Candidate walls as (first cell, centre, second cell), horizontal joins first, then vertical ones.
+        let cellCount = n * n
+        let candidates = MazeCarver.candidateWalls(dimension: n)
+        var opened = isWall
+        var free = [Int](repeating: 0, count: cellCount)
+        var freeCount = 0
+        opened.withUnsafeMutableBufferPointer { walls in
+            free.withUnsafeMutableBufferPointer { freeList in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: cellCount) { parent in
+                    withUnsafeTemporaryAllocation(of: Bool.self, capacity: cellCount) { listed in
+                        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: candidates.count) { order in
+                            for cell in 0..<cellCount { parent[cell] = Int32(cell) }
+                            listed.initialize(repeating: false)
+                            for k in 0..<candidates.count { order[k] = UInt16(k) }
+                            var remaining = candidates.count
+                            let base = UnsafeMutableRawPointer(order.baseAddress!)
+                            while remaining > 0 {
+                                let pick = random.randn(remaining)
+                                let (first, centre, second) = candidates[Int(order[pick])]
+                                let tail = remaining - pick - 1
+                                if tail > 0 {
+                                    (base + 2 * pick).copyMemory(from: base + 2 * (pick + 1), byteCount: 2 * tail)
+                                }
+                                remaining -= 1
+                                let rootFirst = Self.root(of: first, parent)
+                                let rootSecond = Self.root(of: second, parent)
+                                guard rootFirst != rootSecond else { continue }
+                                let cells: InlineArray<3, Int> = [first, centre, second]
+                                for k in cells.indices {
+                                    let cell = cells[k]
+                                    // procgen's set_free_cell: mark open, append to free_cells the first time.
+                                    walls[cell] = false
+                                    if !listed[cell] {
+                                        listed[cell] = true
+                                        freeList[freeCount] = cell
+                                        freeCount += 1
+                                    }
+                                }
+                                parent[rootSecond] = Int32(rootFirst)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        isWall = opened
+        free.removeLast(cellCount - freeCount)
+        freeCells = free
+    }
+
+    /// Union-find root with path halving.
+    private static func root(of element: Int, _ parent: UnsafeMutableBufferPointer<Int32>) -> Int {
+        var x = element
+        while Int(parent[x]) != x {
+            parent[x] = parent[Int(parent[x])]
+            x = Int(parent[x])
+        }
+        return x
+    }
+
+    /// The candidate walls of an n x n maze as (first cell, centre, second cell), in procgen's order:
+    /// horizontal joins (i odd, j even) first, then vertical joins (i even, j odd).
+    static func candidateWalls(dimension n: Int) -> [(Int, Int, Int)] {
+        if n < candidateTables.count, !candidateTables[n].isEmpty { return candidateTables[n] }
+        return buildCandidateWalls(dimension: n)
+    }
+
+    /// Tables for every size a generated maze can have (3 ... 25), built once.
+    private static let candidateTables: [[(Int, Int, Int)]] = (0...25).map { n in
+        n >= 3 && n % 2 == 1 ? buildCandidateWalls(dimension: n) : []
+    }
+
+    private static func buildCandidateWalls(dimension n: Int) -> [(Int, Int, Int)] {
         var candidates: [(Int, Int, Int)] = []
         for i in stride(from: 1, to: n - 1, by: 2) {
             for j in stride(from: 0, to: n, by: 2) {
@@ -114,74 +185,6 @@ struct MazeCarver {
                 candidates.append((n * (j - 1) + i, n * j + i, n * (j + 1) + i))
             }
         }
-        var remaining = RankedBitSet(count: candidates.count)
-        var sets = DisjointSets(count: n * n)
-        var listed = [Bool](repeating: false, count: n * n)
-        freeCells.reserveCapacity(n * n)
-        while remaining.count > 0 {
-            let chosen = remaining.removeElement(atRank: random.randn(remaining.count))
-            let (first, centre, second) = candidates[chosen]
-            guard sets.find(first) != sets.find(second) else { continue }
-            for cell in [first, centre, second] {
-                isWall[cell] = false
-                if !listed[cell] {
-                    listed[cell] = true
-                    freeCells.append(cell)
-                }
-            }
-            sets.union(first, second)
-        }
-    }
-}
-
-/// A set of indices `0..<count` that can remove "the k-th remaining index" quickly, which is what an
-/// order-preserving erase at position k of a list does.
-struct RankedBitSet {
-    private var words: [UInt64]
-    private(set) var count: Int
-
-    init(count: Int) {
-        self.count = count
-        words = [UInt64](repeating: ~0, count: (count + 63) / 64)
-        let spare = words.count * 64 - count
-        if spare > 0 { words[words.count - 1] = ~0 >> UInt64(spare) }
-    }
-
-    /// Removes and returns the element with `rank` smaller elements still present.
-    mutating func removeElement(atRank rank: Int) -> Int {
-        var skip = rank
-        for w in words.indices {
-            let population = words[w].nonzeroBitCount
-            if skip < population {
-                var word = words[w]
-                for _ in 0..<skip { word &= word - 1 }
-                let bit = word.trailingZeroBitCount
-                words[w] &= ~(UInt64(1) << UInt64(bit))
-                count -= 1
-                return w * 64 + bit
-            }
-            skip -= population
-        }
-        preconditionFailure("rank \(rank) out of range")
-    }
-}
-
-/// Union-find with path halving.
-struct DisjointSets {
-    private var parent: [Int]
-    init(count: Int) { parent = Array(0..<count) }
-
-    mutating func find(_ element: Int) -> Int {
-        var x = element
-        while parent[x] != x {
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        }
-        return x
-    }
-
-    mutating func union(_ a: Int, _ b: Int) {
-        let rootA = find(a), rootB = find(b)
-        if rootA != rootB { parent[rootB] = rootA }
+        return candidates
     }
 }

@@ -5,44 +5,41 @@
 public struct MersenneTwister: Sendable {
     private static let stateSize = 624
     private static let shiftSize = 397
-    private var state: [UInt32]
+    private var state: InlineArray<624, UInt32>
     private var index: Int
 
     /// Seeds the generator like `std::mt19937::seed(value)`.
     public init(seed: UInt32 = 5489) {
-        var words = [UInt32](repeating: 0, count: Self.stateSize)
-        words[0] = seed
+        state = InlineArray(repeating: 0)
+        state[0] = seed
+        var previous = seed
         for i in 1..<Self.stateSize {
-            let previous = words[i - 1]
-            words[i] = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(i)
+            previous = 1_812_433_253 &* (previous ^ (previous >> 30)) &+ UInt32(i)
+            state[i] = previous
         }
-        state = words
         index = Self.stateSize
     }
 
     /// The next raw 32-bit output.
+    ///
+    /// The state is twisted one word at a time, just before that word is used. This gives exactly the words
+    /// of the usual whole-block twist (each word is updated in the same order, from the same neighbours), but a
+    /// level that needs ~330 outputs does not pay for twisting all 624.
     public mutating func next() -> UInt32 {
-        if index >= Self.stateSize { regenerate() }
-        var y = state[index]
-        index += 1
-        y ^= y >> 11
-        y ^= (y << 7) & 0x9D2C_5680
-        y ^= (y << 15) & 0xEFC6_0000
-        y ^= y >> 18
-        return y
-    }
-
-    private mutating func regenerate() {
-        let n = Self.stateSize, m = Self.shiftSize
-        state.withUnsafeMutableBufferPointer { mt in
-            for i in 0..<n {
-                let y = (mt[i] & 0x8000_0000) | (mt[(i + 1) % n] & 0x7FFF_FFFF)
-                var value = mt[(i + m) % n] ^ (y >> 1)
-                if y & 1 != 0 { value ^= 0x9908_B0DF }
-                mt[i] = value
-            }
-        }
-        index = 0
+        if index == Self.stateSize { index = 0 }
+        let i = index
+        let following = i + 1 == Self.stateSize ? 0 : i + 1
+        let shifted = i < Self.stateSize - Self.shiftSize ? i + Self.shiftSize : i + Self.shiftSize - Self.stateSize
+        let mixed = (state[i] & 0x8000_0000) | (state[following] & 0x7FFF_FFFF)
+        var word = state[shifted] ^ (mixed >> 1)
+        if mixed & 1 != 0 { word ^= 0x9908_B0DF }
+        state[i] = word
+        index = i + 1
+        word ^= word >> 11
+        word ^= (word << 7) & 0x9D2C_5680
+        word ^= (word << 15) & 0xEFC6_0000
+        word ^= word >> 18
+        return word
     }
 }
 

@@ -1,0 +1,53 @@
+import ArgumentParser
+import MazeSimulation
+import RenderJobs
+
+extension SeedList: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let parsed = try? SeedList(argument) else { return nil }
+        self = parsed
+    }
+}
+
+/// Parses a `--seeds` value with a message that names the bad part (argument-parser exits 64).
+func parseSeeds(_ text: String) throws -> SeedList {
+    do {
+        return try SeedList(text)
+    } catch {
+        throw ValidationError(error.description)
+    }
+}
+
+extension DistributionMode: ExpressibleByArgument {}
+
+/// Which level generator a command uses: `--mode`, `--variant`, `--rand-region`.
+struct LevelOptions: ParsableArguments {
+    @Option(help: "Distribution mode: hard (25x25 world) or easy (15x15 world).")
+    var mode: DistributionMode = .hard
+
+    @Option(help: "Level generator: upstream (procgen's maze), aisc (procgenAISC maze_aisc), fixed-size (maze_fixed_size).")
+    var variant: VariantName = .upstream
+
+    @Option(help: "For --variant aisc: cheese in the top-right NxN region (0 = the corner itself). Default 5, the published agents' training setting.")
+    var randRegion: Int?
+
+    enum VariantName: String, ExpressibleByArgument, CaseIterable {
+        case upstream, aisc
+        case fixedSize = "fixed-size"
+    }
+
+    func validate() throws {
+        if let region = randRegion {
+            guard variant == .aisc else { throw ValidationError("--rand-region applies only to --variant aisc") }
+            guard region >= 0 else { throw ValidationError("--rand-region \(region) is negative; use 0 (corner) or a region size") }
+        }
+    }
+
+    var generator: LevelGenerator {
+        switch variant {
+        case .upstream: LevelGenerator(mode: mode, variant: .upstream)
+        case .aisc: LevelGenerator(mode: mode, variant: .aisc(randRegion: randRegion ?? 5))
+        case .fixedSize: LevelGenerator(mode: mode, variant: .fixedSize)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `mazerender` command: parsing only; the work happens in `RenderJobs`.
+public struct Mazerender: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "mazerender",
+        abstract: "procgen-exact maze simulator, observations and policy analysis for the goal-misgeneralization maze agents.",
+        subcommands: [MazeCommand.self, BenchmarkCommand.self]
+    )
+
+    public init() {}
+}

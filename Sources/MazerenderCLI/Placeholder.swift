@@ -1,1 +1,0 @@
-// MazerenderCLI placeholder
