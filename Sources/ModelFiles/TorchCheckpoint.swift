@@ -1,0 +1,165 @@
+import Foundation
+import Tensors
+import ZIPFoundation
+
+/// Reads the tensors of a model checkpoint, whatever its container:
+/// - PyTorch `.pth` zip format (torch >= 1.6): `<stem>/data.pkl` plus storages `<stem>/data/<key>`;
+/// - PyTorch legacy format (before 1.6): consecutive pickles followed by raw storages;
+/// - safetensors.
+///
+/// The state dict is taken from `{'model_state_dict': ...}` (an `optimizer_state_dict` beside it is ignored),
+/// from `{'state_dict': ...}`, or from a bare dict of tensors. Nothing in the file is ever executed.
+public enum CheckpointReader {
+    /// Loads every tensor of the checkpoint's state dict as Float32 (other float and integer element
+    /// types are converted). - Throws: `ModelFileError` naming the file and what went wrong.
+    public static func loadStateDict(contentsOf url: URL) throws -> StateDict {
+        let file = url.path
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: url, options: .alwaysMapped))
+        } catch {
+            throw ModelFileError.unreadable(file: file, reason: error.localizedDescription)
+        }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return try loadZip(url: url, file: file)
+        }
+        if bytes.first == 0x80 {
+            return try LegacyCheckpoint.load(bytes: bytes, file: file)
+        }
+        if SafeTensors.looksLikeSafeTensors(bytes) || url.pathExtension == "safetensors" {
+            return try SafeTensors.load(bytes: bytes, file: file)
+        }
+        throw ModelFileError.unrecognizedFormat(
+            file: file, detail: bytes.isEmpty ? "the file is empty" : "unknown leading bytes")
+    }
+
+    // MARK: - zip format
+
+    private static func loadZip(url: URL, file: String) throws -> StateDict {
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch Archive.ArchiveError.missingEndOfCentralDirectoryRecord {
+            throw ModelFileError.truncated(file: file, detail: "the zip archive has no central directory")
+        } catch {
+            throw ModelFileError.corrupt(file: file, detail: "zip: \(error)")
+        }
+        let entries = Array(archive)
+        guard let pickleEntry = entries.first(where: { $0.path == "data.pkl" || $0.path.hasSuffix("/data.pkl") })
+        else {
+            throw ModelFileError.unrecognizedFormat(file: file, detail: "a zip archive without a data.pkl entry")
+        }
+        let prefix = String(pickleEntry.path.dropLast("data.pkl".count))
+        let pickle = try extract(pickleEntry, from: archive, file: file)
+        var unpickler = SafeUnpickler(bytes: pickle, file: file)
+        let root = try unpickler.load()
+        let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var cache: [String: [UInt8]] = [:]
+        return try TensorMaterializer.stateDict(from: root, file: file) { storage in
+            if let bytes = cache[storage.key] { return bytes }
+            let path = prefix + "data/" + storage.key
+            guard let entry = byPath[path] else {
+                throw ModelFileError.corrupt(file: file, detail: "storage entry '\(path)' is missing from the zip")
+            }
+            let bytes = try extract(entry, from: archive, file: file)
+            cache[storage.key] = bytes
+            return bytes
+        }
+    }
+
+    private static func extract(_ entry: Entry, from archive: Archive, file: String) throws -> [UInt8] {
+        var data = Data()
+        data.reserveCapacity(Int(entry.uncompressedSize))
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in data.append(chunk) }
+        } catch {
+            throw ModelFileError.truncated(file: file, detail: "zip entry '\(entry.path)' cannot be read: \(error)")
+        }
+        guard data.count == Int(entry.uncompressedSize) else {
+            throw ModelFileError.truncated(
+                file: file, detail: "zip entry '\(entry.path)' has \(data.count) of \(entry.uncompressedSize) bytes")
+        }
+        return [UInt8](data)
+    }
+}
+
+/// The pre-1.6 `torch.save` layout: pickles of the magic number, the protocol version, system info, the
+/// object, and the list of storage keys; then for each key in that list an int64 element count followed by
+/// the raw little-endian elements.
+enum LegacyCheckpoint {
+    /// 0x1950a86a20f9469cfc6c as little-endian bytes.
+    static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
+
+    static func load(bytes: [UInt8], file: String) throws -> StateDict {
+        var unpickler = SafeUnpickler(bytes: bytes, file: file)
+        let magicValue = try unpickler.load()
+        guard case let .bigInt(number) = magicValue, number == magic else {
+            throw ModelFileError.unrecognizedFormat(
+                file: file, detail: "a pickle that is not a torch.save file (no legacy magic number)")
+        }
+        guard case let .int(version) = try next(&unpickler, bytes, file), version == 1001 else {
+            throw ModelFileError.unrecognizedFormat(file: file, detail: "unknown legacy protocol version")
+        }
+        let systemInfo = try next(&unpickler, bytes, file)
+        if case let .bool(little)? = systemInfo["little_endian"], !little {
+            throw ModelFileError.unrecognizedFormat(file: file, detail: "big-endian legacy checkpoints are not supported")
+        }
+        let root = try next(&unpickler, bytes, file)
+        guard case let .list(keyValues) = try next(&unpickler, bytes, file) else {
+            throw ModelFileError.corrupt(file: file, detail: "legacy storage key list is missing")
+        }
+        let keys = try keyValues.map { value -> String in
+            guard case let .string(key) = value else {
+                throw ModelFileError.corrupt(file: file, detail: "legacy storage key is not a string")
+            }
+            return key
+        }
+        // Element sizes come from the storages the object refers to.
+        var elementSizes: [String: Int] = [:]
+        collectStorages(root) { elementSizes[$0.key] = $0.elementType.byteCount }
+        var ranges: [String: Range<Int>] = [:]
+        var position = unpickler.position
+        for key in keys {
+            guard position + 8 <= bytes.count else {
+                throw ModelFileError.truncated(file: file, detail: "storage '\(key)' header is past the end of the file")
+            }
+            var count = 0
+            for i in 0..<8 { count |= Int(bytes[position + i]) << (8 * i) }
+            position += 8
+            let size = count * (elementSizes[key] ?? 4)
+            guard count >= 0, position + size <= bytes.count else {
+                throw ModelFileError.truncated(
+                    file: file, detail: "storage '\(key)' needs \(size) bytes at byte \(position), the file has \(bytes.count)")
+            }
+            ranges[key] = position..<(position + size)
+            position += size
+        }
+        return try TensorMaterializer.stateDict(from: root, file: file) { storage in
+            guard let range = ranges[storage.key] else {
+                throw ModelFileError.corrupt(file: file, detail: "storage '\(storage.key)' is not in the storage list")
+            }
+            return Array(bytes[range])
+        }
+    }
+
+    private static func next(_ unpickler: inout SafeUnpickler, _ bytes: [UInt8], _ file: String) throws -> PickleValue {
+        guard unpickler.position < bytes.count else {
+            throw ModelFileError.truncated(file: file, detail: "the legacy checkpoint ends after its header pickles")
+        }
+        let start = unpickler.position
+        var fresh = SafeUnpickler(bytes: bytes, offset: start, file: file)
+        let value = try fresh.load()
+        unpickler = fresh
+        return value
+    }
+
+    static func collectStorages(_ value: PickleValue, _ visit: (PickledStorage) -> Void) {
+        switch value {
+        case let .storage(s): visit(s)
+        case let .tensor(t): visit(t.storage)
+        case let .tuple(items), let .list(items), let .set(items): items.forEach { collectStorages($0, visit) }
+        case let .dict(entries): entries.forEach { collectStorages($0.value, visit) }
+        default: break
+        }
+    }
+}
