@@ -43,6 +43,9 @@ let package = Package(
         .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors"]),
-        .testTarget(name: "MazerenderCLITests", dependencies: ["MazerenderCLI", "RenderJobs", "MazeSimulation"]),
+        .testTarget(name: "MazerenderCLITests", dependencies: [
+            "MazerenderCLI", "RenderJobs", "MazeSimulation",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ]
 )

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import MazeSimulation
+import RenderJobs
+
+@Suite("mazerender maze output")
+struct MazeListingTests {
+    static let reference = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/reference/procgen-0.10.7/mazes_seeds_0_199.jsonl")
+
+    @Test("jsonl carries the reference's fields with the reference's values (seeds 0...199)")
+    func jsonMatchesReference() throws {
+        let lines = try String(contentsOf: Self.reference, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 200)
+        for line in lines {
+            let expected = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let seed = Int32(try #require(expected["seed"] as? Int))
+            let maze = LevelGenerator().generate(seed: seed)
+            let text = MazeListing.json(for: maze, variant: .upstream).text
+            let ours = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            for key in ["seed", "maze_dim", "world_dim", "margin", "background_index"] {
+                #expect(ours[key] as? Int == expected[key] as? Int, "seed \(seed) \(key)")
+            }
+            for key in ["mouse_maze", "cheese_maze"] {
+                #expect(ours[key] as? [Int] == expected[key] as? [Int], "seed \(seed) \(key)")
+            }
+            #expect(ours["grid"] as? [String] == expected["grid"] as? [String], "seed \(seed)")
+        }
+    }
+
+    @Test("null cheese when procgenAISC places none; text drawing has one row per maze row")
+    func noCheeseAndText() throws {
+        let maze = LevelGenerator(variant: .aisc(randRegion: 1)).generate(seed: 942)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(MazeListing.json(for: maze, variant: .aisc(randRegion: 1)).text.utf8)) as? [String: Any])
+        #expect(object["cheese_maze"] is NSNull)
+        let drawing = MazeListing.text(for: LevelGenerator().generate(seed: 0), variant: .upstream)
+        let rows = drawing.split(separator: "\n")
+        #expect(rows.count == 1 + 13 + 2)
+        #expect(rows[14].hasPrefix("██M "))  // the mouse starts at the bottom-left of the maze
+    }
+
+    @Test("JSON strings are escaped")
+    func escaping() {
+        let value: JSONValue = .object([("a\"b", .string("line\nnext\u{1}")), ("n", .null), ("x", .double(0.5))])
+        #expect(value.text == #"{"a\"b": "line\nnext\u0001", "n": null, "x": 0.5}"#)
+    }
+}
