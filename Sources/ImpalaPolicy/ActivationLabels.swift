@@ -1,0 +1,87 @@
+/// The named activation sites of the IMPALA network, labelled as circrl and procgen-tools label them
+/// (`"<module name>_out"`, the input as `"embedder.block1.conv_in0"`).
+public enum ActivationLabels {
+    /// The canonical labels in forward order: the input, then per block `conv_out`, `maxpool_out` and per
+    /// residual block `relu1_out`, `conv1_out`, `relu2_out`, `conv2_out`, `resadd_out`; then the head.
+    public static let all: [String] = {
+        var labels = ["embedder.block1.conv_in0"]
+        for block in 1...3 {
+            let b = "embedder.block\(block)"
+            labels += ["\(b).conv_out", "\(b).maxpool_out"]
+            for res in 1...2 {
+                labels += ["relu1_out", "conv1_out", "relu2_out", "conv2_out", "resadd_out"].map { "\(b).res\(res).\($0)" }
+            }
+        }
+        return labels + ["embedder.relu3_out", "embedder.flatten_out", "embedder.fc_out", "embedder.relufc_out",
+                         "fc_policy_out", "fc_value_out"]
+    }()
+
+    /// Module outputs that are the same value as a canonical site (circrl keeps a value's first label):
+    /// `embedder.blockB.resR_out`, `embedder.blockB_out` and `embedder_out`.
+    public static let aliases: [String: String] = {
+        var map = ["embedder_out": "embedder.relufc_out"]
+        for block in 1...3 {
+            let b = "embedder.block\(block)"
+            map["\(b)_out"] = "\(b).res2.resadd_out"
+            for res in 1...2 { map["\(b).res\(res)_out"] = "\(b).res\(res).resadd_out" }
+        }
+        return map
+    }()
+
+    private static let canonicalSet = Set(all)
+
+    /// The canonical label for `label` (itself, or what an alias stands for).
+    /// - Throws: `ImpalaPolicyError.unknownLabel`, listing the valid labels.
+    public static func canonical(_ label: String) throws -> String {
+        if canonicalSet.contains(label) { return label }
+        if let target = aliases[label] { return target }
+        throw ImpalaPolicyError.unknownLabel(label, valid: all)
+    }
+
+    /// The per-observation shape of a site for a network with block channels `channels` and `actions`
+    /// actions: e.g. `[C, 16, 16]` for `embedder.block2.res1.resadd_out`, `[256]` for `embedder.fc_out`.
+    public static func shape(of label: String, channels: [Int], hidden: Int, actions: Int) throws -> [Int] {
+        let label = try canonical(label)
+        if label == "embedder.block1.conv_in0" { return [3, 64, 64] }
+        for block in 1...3 {
+            let prefix = "embedder.block\(block)."
+            guard label.hasPrefix(prefix) else { continue }
+            let inSize = 64 >> (block - 1)
+            return label == prefix + "conv_out"
+                ? [channels[block - 1], inSize, inSize] : [channels[block - 1], inSize / 2, inSize / 2]
+        }
+        switch label {
+        case "embedder.relu3_out": return [channels[2], 8, 8]
+        case "embedder.flatten_out": return [channels[2] * 64]
+        case "embedder.fc_out", "embedder.relufc_out": return [hidden]
+        case "fc_policy_out": return [actions]
+        default: return [1]
+        }
+    }
+}
+
+/// Why the policy network could not do what was asked.
+public enum ImpalaPolicyError: Error, Equatable, CustomStringConvertible {
+    /// An activation label that is not one of the network's sites.
+    case unknownLabel(String, valid: [String])
+    /// The input is not `[N, 3, 64, 64]`.
+    case invalidInput(shape: [Int])
+    /// A patch at `label` returned a tensor of another shape.
+    case patchChangedShape(label: String, before: [Int], after: [Int])
+    /// Observation bytes that do not make whole `H x W x 3` images.
+    case invalidObservations(byteCount: Int, height: Int, width: Int)
+
+    public var description: String {
+        switch self {
+        case let .unknownLabel(label, valid):
+            return "unknown activation label '\(label)'. Valid labels: \(valid.joined(separator: ", "))"
+        case let .invalidInput(shape):
+            return "the network takes observations of shape [N, 3, 64, 64] (float, /255), got \(shape)"
+        case let .patchChangedShape(label, before, after):
+            return "a patch at '\(label)' changed the activation shape from \(before) to \(after); "
+                + "patches must keep the shape"
+        case let .invalidObservations(count, height, width):
+            return "\(count) observation bytes are not a whole number of \(height)x\(width)x3 images"
+        }
+    }
+}

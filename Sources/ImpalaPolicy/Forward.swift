@@ -1,0 +1,149 @@
+import Tensors
+
+/// A replacement for one activation site's output during a forward pass. The closure receives the whole
+/// batch's activation (`[N, ...]`, NCHW for conv sites) and edits it in place; the edited value is what the
+/// rest of the network sees. Edits at the same site run in the order given.
+public struct ActivationEdit: Sendable {
+    /// The site, a label from `ActivationLabels.all` (or an alias).
+    public var label: String
+    public var apply: @Sendable (inout Tensor) throws -> Void
+
+    public init(label: String, apply: @escaping @Sendable (inout Tensor) throws -> Void) {
+        self.label = label
+        self.apply = apply
+    }
+}
+
+/// What one batched forward pass produced.
+public struct PolicyOutput: Sendable {
+    /// Raw `fc_policy` outputs, `[N, actions]`.
+    public var logits: Tensor
+    /// `log_softmax(logits)`, `[N, actions]`.
+    public var logSoftmax: Tensor
+    /// `softmax(logits)`, `[N, actions]`.
+    public var probabilities: Tensor
+    /// Probabilities summed per `ActionGroup`, `[N, 5]` in the order LEFT, DOWN, UP, RIGHT, NOOP.
+    public var groupProbabilities: Tensor
+    /// `fc_value` output, one per observation.
+    public var values: [Float]
+    /// The requested activations, keyed by the label as requested, each `[N, ...]` (after any edit there).
+    public var activations: [String: Tensor]
+}
+
+/// procgen's 15 maze actions grouped by effect (`MAZE_ACTION_INDICES`).
+public enum ActionGroup: String, CaseIterable, Sendable, Codable {
+    case left, down, up, right, noop
+
+    /// Action indices in the group: LEFT {0,1,2}, DOWN {3}, UP {5}, RIGHT {6,7,8}, NOOP {4, 9...14}.
+    public var actionIndices: [Int] {
+        switch self {
+        case .left: return [0, 1, 2]
+        case .down: return [3]
+        case .up: return [5]
+        case .right: return [6, 7, 8]
+        case .noop: return [4, 9, 10, 11, 12, 13, 14]
+        }
+    }
+}
+
+extension ImpalaNetwork {
+    /// Runs the network on a batch.
+    ///
+    /// - Parameters:
+    ///   - input: `[N, 3, 64, 64]` Float32, RGB values in `[0, 1]` (see `PolicyInput`).
+    ///   - capturing: activation labels to keep (only these are kept; aliases allowed).
+    ///   - edits: patches applied at their sites, in order; a change propagates downstream.
+    /// - Returns: logits, log-softmax, probabilities, 5-way group probabilities, values and the captures.
+    /// - Throws: `ImpalaPolicyError.unknownLabel` (before any work), `.invalidInput`, `.patchChangedShape`,
+    ///   or whatever an edit throws.
+    ///
+    /// Cost: `flopsPerObservation · N` FLOP, mostly in `cblas_sgemm`, on all cores.
+    public func forward(_ input: Tensor, capturing: [String] = [], edits: [ActivationEdit] = []) throws -> PolicyOutput {
+        guard input.rank == 4, input.shape[1] == 3, input.shape[2] == 64, input.shape[3] == 64 else {
+            throw ImpalaPolicyError.invalidInput(shape: input.shape)
+        }
+        var sites = SiteHooks()
+        for label in capturing { sites.captures[try ActivationLabels.canonical(label), default: []].append(label) }
+        for edit in edits { sites.edits[try ActivationLabels.canonical(edit.label), default: []].append(edit) }
+
+        var x = input
+        try sites.visit("embedder.block1.conv_in0", &x)
+        for (index, block) in blocks.enumerated() {
+            let name = "embedder.block\(index + 1)"
+            x = Tensors.Convolution.conv3x3(x, weight: block.conv.weight, bias: block.conv.bias)
+            try sites.visit("\(name).conv_out", &x)
+            x = Elementwise.maxPool3x3Stride2(x)
+            try sites.visit("\(name).maxpool_out", &x)
+            x = try residual(block.res1, x, "\(name).res1", &sites)
+            x = try residual(block.res2, x, "\(name).res2", &sites)
+        }
+        Elementwise.reluInPlace(&x)
+        try sites.visit("embedder.relu3_out", &x)
+        x = x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
+        try sites.visit("embedder.flatten_out", &x)
+        var hidden = Dense.linear(x, weight: fc.weight, bias: fc.bias)
+        try sites.visit("embedder.fc_out", &hidden)
+        Elementwise.reluInPlace(&hidden)
+        try sites.visit("embedder.relufc_out", &hidden)
+        var logits = Dense.linear(hidden, weight: policyHead.weight, bias: policyHead.bias)
+        try sites.visit("fc_policy_out", &logits)
+        var value = Dense.linear(hidden, weight: valueHead.weight, bias: valueHead.bias)
+        try sites.visit("fc_value_out", &value)
+
+        let probabilities = Dense.softmax(logits)
+        return PolicyOutput(logits: logits, logSoftmax: Dense.logSoftmax(logits), probabilities: probabilities,
+                            groupProbabilities: Self.groupProbabilities(probabilities),
+                            values: value.scalars, activations: sites.captured)
+    }
+
+    /// `relu1 → conv1 → relu2 → conv2 → resadd (+ the block's un-ReLU'd input)`.
+    private func residual(_ r: Residual, _ input: Tensor, _ name: String, _ sites: inout SiteHooks) throws -> Tensor {
+        var x = Elementwise.relu(input)
+        try sites.visit("\(name).relu1_out", &x)
+        x = Tensors.Convolution.conv3x3(x, weight: r.conv1.weight, bias: r.conv1.bias)
+        try sites.visit("\(name).conv1_out", &x)
+        Elementwise.reluInPlace(&x)
+        try sites.visit("\(name).relu2_out", &x)
+        x = Tensors.Convolution.conv3x3(x, weight: r.conv2.weight, bias: r.conv2.bias)
+        try sites.visit("\(name).conv2_out", &x)
+        Elementwise.addInPlace(&x, input)
+        try sites.visit("\(name).resadd_out", &x)
+        return x
+    }
+
+    /// Sums probabilities `[N, A]` over each `ActionGroup`'s indices (indices ≥ A are skipped) → `[N, 5]`.
+    public static func groupProbabilities(_ probabilities: Tensor) -> Tensor {
+        let (batch, actions) = (probabilities.shape[0], probabilities.shape[1])
+        var out = Tensor(zeros: [batch, ActionGroup.allCases.count])
+        for n in 0..<batch {
+            for (g, group) in ActionGroup.allCases.enumerated() {
+                var sum: Float = 0
+                for a in group.actionIndices where a < actions { sum += probabilities.scalars[n * actions + a] }
+                out.scalars[n * 5 + g] = sum
+            }
+        }
+        return out
+    }
+}
+
+/// Per-pass bookkeeping: which sites to edit and which to keep.
+private struct SiteHooks {
+    var captures: [String: [String]] = [:]
+    var edits: [String: [ActivationEdit]] = [:]
+    var captured: [String: Tensor] = [:]
+
+    mutating func visit(_ label: String, _ value: inout Tensor) throws {
+        if let siteEdits = edits[label] {
+            let before = value.shape
+            for edit in siteEdits {
+                try edit.apply(&value)
+                guard value.shape == before else {
+                    throw ImpalaPolicyError.patchChangedShape(label: label, before: before, after: value.shape)
+                }
+            }
+        }
+        if let names = captures[label] {
+            for name in names { captured[name] = value }
+        }
+    }
+}
