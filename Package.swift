@@ -18,6 +18,14 @@ let package = Package(
         // C libraries from Debian, each behind one shim header.
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [
+            .apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"]),
+        ]),
+
+        // Safe Swift layers over the C libraries; they know nothing of mazes.
+        .target(name: "CairoGraphics", dependencies: ["CCairo"]),
+        .target(name: "VideoEncoding", dependencies: ["CFFmpeg"]),
 
         // Simulate and observe.
         .target(name: "MazeSimulation"),
@@ -29,9 +37,18 @@ let package = Package(
         .target(name: "ImpalaPolicy", dependencies: ["Tensors", "ModelFiles"]),
         .target(name: "ActivationPatching", dependencies: ["ImpalaPolicy", "MazeSimulation", "MazeObservation"]),
 
+        // Analyse and draw.
+        .target(name: "PolicyAnalysis", dependencies: [
+            "MazeSimulation", "MazeObservation", "ImpalaPolicy", "ActivationPatching",
+        ]),
+        .target(name: "MazeRendering", dependencies: [
+            "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis",
+        ]),
+
         // Orchestration and command line.
         .target(name: "RenderJobs", dependencies: [
             "MazeSimulation", "MazeObservation", "Tensors", "ModelFiles", "ImpalaPolicy", "ActivationPatching",
+            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding",
         ]),
         .target(name: "MazerenderCLI", dependencies: [
             "RenderJobs", "MazeSimulation",
@@ -43,6 +60,10 @@ let package = Package(
         .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors"]),
+        .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
+        .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg"]),
+        .testTarget(name: "MazeRenderingTests", dependencies: ["MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis"]),
+        .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

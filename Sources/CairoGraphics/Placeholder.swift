@@ -1,0 +1,1 @@
+// CairoGraphics: work in progress

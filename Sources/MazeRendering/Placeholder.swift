@@ -1,0 +1,1 @@
+// MazeRendering: work in progress

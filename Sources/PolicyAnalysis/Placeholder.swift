@@ -1,0 +1,1 @@
+// PolicyAnalysis: work in progress

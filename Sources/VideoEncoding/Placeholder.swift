@@ -1,0 +1,1 @@
+// VideoEncoding: work in progress
