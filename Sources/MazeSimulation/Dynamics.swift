@@ -18,39 +18,6 @@ public enum MazeAction: Int, Sendable, Codable, CaseIterable {
     }
 }
 
-/// The five action groups the research reports probabilities for, in procgen-tools' order.
-public enum ActionGroup: String, Sendable, Codable, CaseIterable {
-    case left, down, up, right, noop
-
-    /// The raw action indices summed into this group.
-    public var actions: [Int] {
-        switch self {
-        case .left: [0, 1, 2]
-        case .down: [3]
-        case .up: [5]
-        case .right: [6, 7, 8]
-        case .noop: [4, 9, 10, 11, 12, 13, 14]
-        }
-    }
-
-    /// The group of a raw action index.
-    public init(action: MazeAction) {
-        let (dx, dy) = action.displacement
-        self = dx < 0 ? .left : dx > 0 ? .right : dy < 0 ? .down : dy > 0 ? .up : .noop
-    }
-
-    /// A representative action of this group (LEFT=1, DOWN=3, UP=5, RIGHT=7, NOOP=4).
-    public var representativeAction: MazeAction {
-        switch self {
-        case .left: .left
-        case .down: .down
-        case .up: .up
-        case .right: .right
-        case .noop: .noop
-        }
-    }
-}
-
 extension MazeState {
     /// procgen's episode length limit.
     public static let timeout = 500
