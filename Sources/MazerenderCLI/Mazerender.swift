@@ -5,7 +5,7 @@ public struct Mazerender: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mazerender",
         abstract: "procgen-exact maze simulator, observations and policy analysis for the goal-misgeneralization maze agents.",
-        subcommands: [MazeCommand.self, BenchmarkCommand.self]
+        subcommands: [MazeCommand.self, ObsCommand.self, PlayCommand.self, DatasetCommand.self, BenchmarkCommand.self]
     )
 
     public init() {}

@@ -1,1 +1,0 @@
-// PolicyAnalysis: work in progress

@@ -1,0 +1,160 @@
+import Dispatch
+import Foundation
+import ImpalaPolicy
+import MazeSimulation
+
+/// A policy variant to roll out: a name for captions and the activation edits applied at every step.
+public struct RolloutVariant: Sendable {
+    public let name: String
+    public let edits: [ActivationEdit]
+
+    public init(name: String, edits: [ActivationEdit] = []) {
+        self.name = name
+        self.edits = edits
+    }
+}
+
+/// How an action is chosen from the policy's distribution.
+public enum ActionSelection: Hashable, Sendable {
+    /// The most probable of the 15 actions (the first on ties).
+    case argmax
+    /// A draw from the 15-way distribution; each episode has its own generator derived from this seed, the
+    /// level seed and the variant's index, so results do not depend on scheduling.
+    case sample(seed: UInt32)
+}
+
+/// One step of an episode: the state the policy saw, what it output and what it did.
+public struct RolloutStep: Sendable {
+    public let state: MazeState
+    public let distribution: ActionDistribution
+    public let action: MazeAction
+    public let reward: Float
+}
+
+/// One episode of one variant on one level.
+public struct Rollout: Sendable {
+    public enum Ending: String, Sendable {
+        /// The mouse entered the cheese (reward 10).
+        case cheese
+        /// procgen's 500-step limit.
+        case timeout
+        /// The requested step limit.
+        case stepLimit
+    }
+
+    public let seed: Int32
+    public let variant: String
+    public let steps: [RolloutStep]
+    /// The state after the last step (the cheese already eaten when `ending == .cheese`).
+    public let finalState: MazeState
+    public let ending: Ending
+
+    public var reachedCheese: Bool { ending == .cheese }
+
+    /// Whether the mouse entered the top-right `size`x`size` region of the maze before the episode ended.
+    public func visitedTopRightRegion(size: Int = 5) -> Bool {
+        let n = finalState.mazeDimension, edge = n - min(size, n)
+        return (steps.map(\.state) + [finalState]).contains { $0.mouseMaze.x >= edge && $0.mouseMaze.y >= edge }
+    }
+}
+
+/// Plays policies on levels.
+public enum Rollouts {
+    /// Plays `variant` on `maze` from its current state until the cheese, procgen's timeout or `maxSteps`.
+    /// Each step renders the observation, runs one forward pass (batch 1, so patches act exactly as on a
+    /// single environment) and applies the action with procgen's dynamics.
+    public static func play(
+        _ maze: MazeState, variant: RolloutVariant, variantIndex: Int = 0, evaluator: PolicyEvaluator,
+        maxSteps: Int = 256, selection: ActionSelection = .argmax
+    ) throws -> Rollout {
+        var state = maze
+        var generator: MersenneTwister?
+        if case .sample(let base) = selection {
+            let level = UInt32(bitPattern: maze.levelSeed ?? 0)
+            generator = MersenneTwister(seed: base &* 2_654_435_761 ^ level &* 40_503 ^ UInt32(truncatingIfNeeded: variantIndex) &* 97)
+        }
+        var steps: [RolloutStep] = []
+        var ending = Rollout.Ending.stepLimit
+        while steps.count < maxSteps {
+            let distribution = try evaluator.evaluate([state], edits: variant.edits)[0]
+            let index: Int
+            if var random = generator {
+                index = sample(distribution.actions, using: &random)
+                generator = random
+            } else {
+                index = distribution.argmaxAction
+            }
+            let action = MazeAction(rawValue: index) ?? .noop
+            let before = state
+            state.stepCount += 1
+            let reward = state.applyMove(action)
+            steps.append(RolloutStep(state: before, distribution: distribution, action: action, reward: reward))
+            if reward > 0 { ending = .cheese; break }
+            if state.stepCount >= MazeState.timeout { ending = .timeout; break }
+        }
+        return Rollout(seed: maze.levelSeed ?? -1, variant: variant.name, steps: steps, finalState: state, ending: ending)
+    }
+
+    /// Every variant on every seed; `result[s][v]` is seed `s`, variant `v`. Episodes run in parallel on all
+    /// cores when `parallel`; each episode depends only on its own inputs, so the result equals a serial run.
+    public static func run(
+        seeds: [Int32], variants: [RolloutVariant], generator: LevelGenerator, evaluator: PolicyEvaluator,
+        maxSteps: Int = 256, selection: ActionSelection = .argmax, parallel: Bool = true,
+        progress: (@Sendable (_ finishedEpisodes: Int, _ totalEpisodes: Int) -> Void)? = nil
+    ) throws -> [[Rollout]] {
+        let jobs = seeds.flatMap { seed in variants.indices.map { (seed, $0) } }
+        let results = ResultSlots<Result<Rollout, any Error>>(count: jobs.count)
+        let work: @Sendable (Int) -> Void = { job in
+            let (seed, variantIndex) = jobs[job]
+            let outcome = Result {
+                try play(generator.generate(seed: seed), variant: variants[variantIndex], variantIndex: variantIndex,
+                         evaluator: evaluator, maxSteps: maxSteps, selection: selection)
+            }
+            let finished = results.store(outcome, at: job)
+            progress?(finished, jobs.count)
+        }
+        if parallel {
+            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work)
+        } else {
+            for job in jobs.indices { work(job) }
+        }
+        let flat = try results.values.map { try $0!.get() }
+        return seeds.indices.map { s in Array(flat[(s * variants.count)..<((s + 1) * variants.count)]) }
+    }
+
+    /// Draws an index with probability proportional to `weights` from one raw 32-bit output.
+    static func sample(_ weights: [Float], using random: inout MersenneTwister) -> Int {
+        let total = weights.reduce(0.0) { $0 + Double($1) }
+        let target = Double(random.next()) / 4_294_967_296.0 * total
+        var cumulative = 0.0
+        for (index, weight) in weights.enumerated() {
+            cumulative += Double(weight)
+            if target < cumulative { return index }
+        }
+        return weights.count - 1
+    }
+}
+
+/// Fixed slots written from concurrent workers, each slot by exactly one worker.
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
+    private var finished = 0
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// Stores a value and returns how many slots are filled now.
+    func store(_ value: Value, at index: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+        finished += 1
+        return finished
+    }
+
+    var values: [Value?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MazeObservation
+import MazeSimulation
+import ModelFiles
+
+/// `mazerender dataset`: imitation-learning data for training a maze agent. For each level, mouse positions
+/// are drawn from the open cells (not the cheese's) and labelled with the first move of the shortest path to
+/// the cheese (procgen actions 1 left, 3 down, 5 up, 7 right). Levels without cheese are skipped.
+public struct DatasetJob: Sendable {
+    public var seeds: [Int32]
+    public var generator: LevelGenerator
+    /// Positions drawn per level, without replacement (all of them when the level has fewer).
+    public var cellsPerLevel: Int
+    /// Seeds the position and facing draws.
+    public var samplingSeed: UInt32
+
+    public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, samplingSeed: UInt32) {
+        self.seeds = seeds
+        self.generator = generator
+        self.cellsPerLevel = cellsPerLevel
+        self.samplingSeed = samplingSeed
+    }
+
+    public struct Summary: Sendable {
+        public let samples: Int
+        public let levels: Int
+        public let skippedLevels: Int
+        /// Samples per label action (1, 3, 5, 7).
+        public let labelCounts: [Int: Int]
+    }
+
+    /// Writes `observations.npy` (uint8 `[N, 64, 64, 3]`), `actions.npy` (uint8 `[N]`, procgen action indices)
+    /// and `levels.npy` (float32 `[N]`, the level seed of each sample) into `directory`.
+    public func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
+        var observations: [UInt8] = []
+        var actions: [UInt8] = []
+        var levels: [Float] = []
+        var random = MersenneTwister(seed: samplingSeed)
+        var skipped = 0
+        for seed in seeds {
+            let maze = generator.generate(seed: seed)
+            guard let cheese = maze.cheeseMaze else {
+                skipped += 1
+                continue
+            }
+            let steps = maze.distances(from: cheese)
+            var cells = maze.legalMousePositions
+            // Partial Fisher-Yates with raw mt19937 outputs: the first `take` cells are a uniform sample.
+            let take = min(cellsPerLevel, cells.count)
+            for i in 0..<take {
+                let j = i + Int(random.next() % UInt32(cells.count - i))
+                cells.swapAt(i, j)
+            }
+            for cell in cells.prefix(take) {
+                guard let here = steps[cell] else { continue }
+                // The neighbour one step closer to the cheese, in the order left, down, up, right.
+                guard let next = cell.neighbours.first(where: { steps[$0] == here - 1 }) else { continue }
+                var state = maze
+                state.mouse = maze.world(cell)
+                state.facing = random.next() & 1 == 0 ? .left : .right
+                observations += renderer.render(state).rgb
+                actions.append(UInt8(Self.action(from: cell, to: next).rawValue))
+                levels.append(Float(seed))
+            }
+        }
+        let count = actions.count
+        guard count > 0 else { throw JobError("no samples: every level of --seeds lacks cheese; choose other seeds") }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let base = URL(fileURLWithPath: directory)
+            try NumpyFile.write(.uint8(shape: [count, 64, 64, 3], values: observations), to: base.appendingPathComponent("observations.npy"))
+            try NumpyFile.write(.uint8(shape: [count], values: actions), to: base.appendingPathComponent("actions.npy"))
+            try NumpyFile.write(.float32(shape: [count], values: levels), to: base.appendingPathComponent("levels.npy"))
+        } catch {
+            throw JobError("dataset \(directory): \(error)")
+        }
+        var labelCounts: [Int: Int] = [:]
+        for action in actions { labelCounts[Int(action), default: 0] += 1 }
+        return Summary(samples: count, levels: seeds.count - skipped, skippedLevels: skipped, labelCounts: labelCounts)
+    }
+
+    static func action(from cell: MazePoint, to next: MazePoint) -> MazeAction {
+        switch (next.x - cell.x, next.y - cell.y) {
+        case (-1, 0): .left
+        case (1, 0): .right
+        case (0, 1): .up
+        default: .down
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import MazeObservation
+
+/// Writing image files so that a failure never leaves a half-written file under the requested name.
+public enum ImageFiles {
+    /// Writes an observation as a PNG, each pixel enlarged to `scale`x`scale`.
+    public static func writePNG(_ observation: Observation, scale: Int, to path: String) throws(JobError) {
+        let side = Observation.side * scale
+        let png: [UInt8]
+        do {
+            png = try PNGEncoder.encodeRGB(observation.enlarged(by: scale), width: side, height: side)
+        } catch {
+            throw JobError("\(path): \(error)")
+        }
+        try writeAtomically(png, to: path)
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(JobError) {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try Data(bytes).write(to: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw JobError("cannot write \(path): \(error.localizedDescription); check that the folder exists and is writable")
+        }
+    }
+}
