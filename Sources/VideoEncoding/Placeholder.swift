@@ -1,1 +1,0 @@
-// VideoEncoding: work in progress
