@@ -1,1 +1,0 @@
-// CairoGraphics: work in progress
