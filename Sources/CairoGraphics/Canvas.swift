@@ -19,7 +19,7 @@ public final class Canvas {
 
     let surface: Surface
     let context: OpaquePointer
-    private(set) var firstError: CairoError?
+    var firstError: CairoError?
     var finishedDocument: [UInt8]?
     /// Mirror of the font set on the context (see `Canvas+Text.swift`), saved and restored with it.
     var currentFont = Font()

@@ -36,7 +36,7 @@ public final class PixelImage: @unchecked Sendable {
 
     /// Copies `pixels` (row-major, tightly packed, `width * height * layout.bytesPerPixel` bytes, top row
     /// first), converting to premultiplied ARGB32. Cost: one pass over the pixels.
-    public init(width: Int, height: Int, layout: PixelLayout, pixels: [UInt8]) throws(CairoError) {
+    public convenience init(width: Int, height: Int, layout: PixelLayout, pixels: [UInt8]) throws(CairoError) {
         precondition(pixels.count == width * height * layout.bytesPerPixel,
                      "PixelImage: \(pixels.count) bytes for \(width)x\(height) \(layout) pixels")
         let surface = try Surface.image(width: width, height: height)
@@ -62,9 +62,28 @@ public final class PixelImage: @unchecked Sendable {
             }
         }
         cairo_surface_mark_dirty(handle)
+        self.init(surface: surface, width: width, height: height)
+    }
+
+    init(surface: Surface, width: Int, height: Int) {
         self.width = width
         self.height = height
         self.surface = surface
+    }
+
+    /// This image enlarged `factor` times with nearest-neighbour sampling (each pixel a `factor`² block).
+    func upscaled(by factor: Int) throws(CairoError) -> PixelImage {
+        let surface = try Surface.image(width: width * factor, height: height * factor)
+        let context = cairo_create(surface.handle)!
+        defer { cairo_destroy(context) }
+        cairo_scale(context, Double(factor), Double(factor))
+        cairo_set_source_surface(context, self.surface.handle, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(context), CAIRO_FILTER_NEAREST)
+        cairo_set_operator(context, CAIRO_OPERATOR_SOURCE)
+        cairo_paint(context)
+        try cairoCheck(cairo_status(context), function: "cairo_paint")
+        cairo_surface_flush(surface.handle)
+        return PixelImage(surface: surface, width: width * factor, height: height * factor)
     }
 }
 
@@ -76,9 +95,25 @@ private func premultiply(_ value: UInt32, _ alpha: UInt32) -> UInt32 {
 extension Canvas {
     /// Draws `image` stretched to fill `rect` (user units), sampled with `filter`, at opacity `alpha`.
     /// On image canvases the edges are padded so smooth filters do not fade to transparent at the border.
-    /// On SVG/PDF canvases the image is embedded once per call (as PNG data).
+    /// On SVG/PDF canvases the image is embedded once per call (as PNG data). Cairo 1.16's SVG cannot ask
+    /// viewers for nearest-neighbour sampling, so on SVG canvases `.nearest` embeds the image enlarged
+    /// into blocks of up to 16x16 (at most 4096 px a side), which viewers then smooth only at block edges.
     public func drawImage(_ image: PixelImage, in rect: Rect, filter: ImageFilter = .good, alpha: Double = 1) {
         guard rect.width != 0, rect.height != 0 else { return }
+        if format == .svg, filter == .nearest {
+            let perPixel = max(abs(rect.width) / Double(image.width), abs(rect.height) / Double(image.height))
+            var factor = min(16, Int(perPixel.rounded(.up)))
+            while factor > 1, max(image.width, image.height) * factor > 4096 { factor -= 1 }
+            if factor > 1 {
+                do {
+                    let blocks = try image.upscaled(by: factor)
+                    return drawImage(blocks, in: rect, filter: .nearest, alpha: alpha)
+                } catch {
+                    if firstError == nil { firstError = error }
+                    return
+                }
+            }
+        }
         withSavedState {
             translate(x: rect.x, y: rect.y)
             scale(x: rect.width / Double(image.width), y: rect.height / Double(image.height))

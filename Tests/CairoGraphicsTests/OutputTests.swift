@@ -167,3 +167,15 @@ struct SVGIdentifierTests {
         #expect(svg.counts["image", default: 0] >= 1)
     }
 }
+
+@Suite("Images in vector output")
+struct VectorImageTests {
+    @Test func nearestFilteredImagesAreEmbeddedAsBlocksInSVG() throws {
+        let image = try PixelImage(width: 4, height: 2, layout: .rgb, pixels: [UInt8](repeating: 90, count: 24))
+        let canvas = try Canvas(format: .svg, width: 64, height: 32)
+        canvas.drawImage(image, in: Rect(x: 0, y: 0, width: 64, height: 32), filter: .nearest)
+        let text = String(decoding: try canvas.finish(), as: UTF8.self)
+        // 16 px per source pixel: the embedded image is 64x32, not 4x2.
+        #expect(text.contains("<image id=\"image1\" width=\"64\" height=\"32\""))
+    }
+}
