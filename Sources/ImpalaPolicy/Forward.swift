@@ -1,15 +1,21 @@
 import Tensors
 
-/// A replacement for one activation site's output during a forward pass. The closure receives the whole
-/// batch's activation (`[N, ...]`, NCHW for conv sites) and edits it in place; the edited value is what the
-/// rest of the network sees. Edits at the same site run in the order given.
+/// A replacement for one activation site's output during a forward pass. The closure receives the
+/// activation (`[N, ...]`, NCHW for conv sites) and edits it in place; the edited value is what the rest of
+/// the network sees. Edits at the same site run in the order given.
 public struct ActivationEdit: Sendable {
     /// The site, a label from `ActivationLabels.all` (or an alias).
     public var label: String
+    /// True when the edit treats every batch element on its own (adding a vector, zeroing a channel), so
+    /// the network may apply it to parts of the batch separately; false when it reads across the batch
+    /// (a batch mean, batch element 0's values), which makes the pass see the whole batch at once.
+    public var batchIndependent: Bool
     public var apply: @Sendable (inout Tensor) throws -> Void
 
-    public init(label: String, apply: @escaping @Sendable (inout Tensor) throws -> Void) {
+    public init(label: String, batchIndependent: Bool = false,
+                apply: @escaping @Sendable (inout Tensor) throws -> Void) {
         self.label = label
+        self.batchIndependent = batchIndependent
         self.apply = apply
     }
 }
@@ -66,21 +72,12 @@ extension ImpalaNetwork {
         for label in capturing { sites.captures[try ActivationLabels.canonical(label), default: []].append(label) }
         for edit in edits { sites.edits[try ActivationLabels.canonical(edit.label), default: []].append(edit) }
 
-        var x = input
-        try sites.visit("embedder.block1.conv_in0", &x)
-        for (index, block) in blocks.enumerated() {
-            let name = "embedder.block\(index + 1)"
-            x = Tensors.Convolution.conv3x3(x, weight: block.conv.weight, bias: block.conv.bias)
-            try sites.visit("\(name).conv_out", &x)
-            x = Elementwise.maxPool3x3Stride2(x)
-            try sites.visit("\(name).maxpool_out", &x)
-            x = try residual(block.res1, x, "\(name).res1", &sites)
-            x = try residual(block.res2, x, "\(name).res2", &sites)
+        var x: Tensor
+        if input.shape[0] >= 2, ComputeThreads.workerCount > 1, edits.allSatisfy(\.batchIndependent) {
+            x = try shardedTrunk(input, &sites)
+        } else {
+            x = try trunk(input, &sites, parallel: true)
         }
-        Elementwise.reluInPlace(&x)
-        try sites.visit("embedder.relu3_out", &x)
-        x = x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
-        try sites.visit("embedder.flatten_out", &x)
         var hidden = Dense.linear(x, weight: fc.weight, bias: fc.bias)
         try sites.visit("embedder.fc_out", &hidden)
         Elementwise.reluInPlace(&hidden)
@@ -96,15 +93,36 @@ extension ImpalaNetwork {
                             values: value.scalars, activations: sites.captured)
     }
 
+    /// The convolutional trunk: input site to `embedder.flatten_out`. - Returns: `[N, 32·scale·64]`.
+    func trunk(_ input: Tensor, _ sites: inout SiteHooks, parallel: Bool) throws -> Tensor {
+        var x = input
+        try sites.visit("embedder.block1.conv_in0", &x)
+        for (index, block) in blocks.enumerated() {
+            let name = "embedder.block\(index + 1)"
+            x = Tensors.Convolution.conv3x3(x, weight: block.conv.weight, bias: block.conv.bias, parallel: parallel)
+            try sites.visit("\(name).conv_out", &x)
+            x = Elementwise.maxPool3x3Stride2(x, parallel: parallel)
+            try sites.visit("\(name).maxpool_out", &x)
+            x = try residual(block.res1, x, "\(name).res1", &sites, parallel)
+            x = try residual(block.res2, x, "\(name).res2", &sites, parallel)
+        }
+        Elementwise.reluInPlace(&x)
+        try sites.visit("embedder.relu3_out", &x)
+        x = x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
+        try sites.visit("embedder.flatten_out", &x)
+        return x
+    }
+
     /// `relu1 → conv1 → relu2 → conv2 → resadd (+ the block's un-ReLU'd input)`.
-    private func residual(_ r: Residual, _ input: Tensor, _ name: String, _ sites: inout SiteHooks) throws -> Tensor {
+    private func residual(_ r: Residual, _ input: Tensor, _ name: String, _ sites: inout SiteHooks,
+                          _ parallel: Bool) throws -> Tensor {
         var x = Elementwise.relu(input)
         try sites.visit("\(name).relu1_out", &x)
-        x = Tensors.Convolution.conv3x3(x, weight: r.conv1.weight, bias: r.conv1.bias)
+        x = Tensors.Convolution.conv3x3(x, weight: r.conv1.weight, bias: r.conv1.bias, parallel: parallel)
         try sites.visit("\(name).conv1_out", &x)
         Elementwise.reluInPlace(&x)
         try sites.visit("\(name).relu2_out", &x)
-        x = Tensors.Convolution.conv3x3(x, weight: r.conv2.weight, bias: r.conv2.bias)
+        x = Tensors.Convolution.conv3x3(x, weight: r.conv2.weight, bias: r.conv2.bias, parallel: parallel)
         try sites.visit("\(name).conv2_out", &x)
         Elementwise.addInPlace(&x, input)
         try sites.visit("\(name).resadd_out", &x)
@@ -127,7 +145,7 @@ extension ImpalaNetwork {
 }
 
 /// Per-pass bookkeeping: which sites to edit and which to keep.
-private struct SiteHooks {
+struct SiteHooks {
     var captures: [String: [String]] = [:]
     var edits: [String: [ActivationEdit]] = [:]
     var captured: [String: Tensor] = [:]

@@ -10,18 +10,19 @@ public enum Convolution {
     ///
     /// Cost: `2·N·O·C·9·H·W` FLOP in `cblas_sgemm` plus an im2col copy of `N·C·9·H·W` floats. Work is split
     /// by image across the worker threads, and by image rows when there are fewer images than workers.
-    /// Scratch: one `[C·9, H·W / parts]` column buffer per worker.
-    public static func conv3x3(_ input: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
+    /// Scratch: one `[C·9, H·W / parts]` column buffer per worker. With `parallel: false` everything runs
+    /// on the calling thread (for callers that already split a batch across threads).
+    public static func conv3x3(_ input: Tensor, weight: Tensor, bias: Tensor, parallel: Bool = true) -> Tensor {
         precondition(input.rank == 4, "conv3x3 input must be [N, C, H, W], got \(input.shape)")
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let outChannels = weight.shape[0]
         precondition(weight.shape == [outChannels, channels, 3, 3],
                      "conv3x3 weight must be [O, \(channels), 3, 3], got \(weight.shape)")
         precondition(bias.shape == [outChannels], "conv3x3 bias must be [\(outChannels)], got \(bias.shape)")
-        var output = Tensor(zeros: [batch, outChannels, height, width])
+        var output = Tensor(uninitialized: [batch, outChannels, height, width])
         if batch == 0 || height == 0 || width == 0 { return output }
 
-        let workers = ComputeThreads.workerCount
+        let workers = parallel ? ComputeThreads.workerCount : 1
         let rowParts = batch >= workers ? 1 : min(height, (workers + batch - 1) / batch)
         let rowsPerPart = (height + rowParts - 1) / rowParts
         let units = batch * rowParts
@@ -36,7 +37,7 @@ public enum Convolution {
                     output.withUnsafeMutableBufferPointer { dst in
                         let srcBase = src.baseAddress!, wBase = w.baseAddress!, bBase = b.baseAddress!
                         nonisolated(unsafe) let dstBase = dst.baseAddress!
-                        ComputeThreads.forEachWorker(units: units) { worker, workerCount in
+                        ComputeThreads.forEachWorker(units: units, parallel: parallel) { worker, workerCount in
                             let columns = UnsafeMutablePointer<Float>.allocate(capacity: depth * rowsPerPart * width)
                             defer { columns.deallocate() }
                             var unit = worker

@@ -7,18 +7,18 @@ public enum Elementwise {
     /// - Returns: `[N, C, (H - 1) / 2 + 1, (W - 1) / 2 + 1]` (`[N, C, H/2, W/2]` for even sizes).
     ///
     /// Cost: about `9·N·C·H·W/4` comparisons; planes are split across the worker threads.
-    public static func maxPool3x3Stride2(_ input: Tensor) -> Tensor {
+    public static func maxPool3x3Stride2(_ input: Tensor, parallel: Bool = true) -> Tensor {
         precondition(input.rank == 4, "maxPool input must be [N, C, H, W], got \(input.shape)")
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let outHeight = (height - 1) / 2 + 1, outWidth = (width - 1) / 2 + 1
-        var output = Tensor(zeros: [batch, channels, outHeight, outWidth])
+        var output = Tensor(uninitialized: [batch, channels, outHeight, outWidth])
         let planes = batch * channels
         if planes == 0 || height == 0 || width == 0 { return output }
         input.withUnsafeBufferPointer { src in
             output.withUnsafeMutableBufferPointer { dst in
                 let srcBase = src.baseAddress!
                 nonisolated(unsafe) let dstBase = dst.baseAddress!
-                ComputeThreads.forEachWorker(units: planes) { worker, workers in
+                ComputeThreads.forEachWorker(units: planes, parallel: parallel) { worker, workers in
                     // Horizontal maxima of one input row: rowMax[ox] = max(x[2ox-1], x[2ox], x[2ox+1]).
                     let rowMax = UnsafeMutablePointer<Float>.allocate(capacity: 3 * outWidth)
                     defer { rowMax.deallocate() }

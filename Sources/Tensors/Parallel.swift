@@ -10,9 +10,9 @@ public enum ComputeThreads {
 
     /// Runs `body(worker)` for `worker` in `0..<min(workerCount, units)` concurrently and waits for all.
     /// Each worker is expected to process the units `worker, worker + workers, ...` it is handed.
-    static func forEachWorker(units: Int, _ body: (_ worker: Int, _ workers: Int) -> Void) {
+    static func forEachWorker(units: Int, parallel: Bool = true, _ body: (_ worker: Int, _ workers: Int) -> Void) {
         configureBLAS()
-        let workers = max(1, min(workerCount, units))
+        let workers = parallel ? max(1, min(workerCount, units)) : 1
         if workers == 1 {
             body(0, 1)
             return

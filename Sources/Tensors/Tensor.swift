@@ -28,6 +28,15 @@ public struct Tensor: Sendable, Equatable, Codable {
         self.init(repeating: 0, shape: shape)
     }
 
+    /// A tensor of `shape` whose elements are unspecified until written (for kernels that overwrite every
+    /// element; saves a zero-filling pass).
+    public init(uninitialized shape: [Int]) {
+        let count = shape.reduce(1, *)
+        self.init(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in
+            initialized = count
+        })
+    }
+
     /// Number of elements.
     public var count: Int { scalars.count }
     /// Number of dimensions.
