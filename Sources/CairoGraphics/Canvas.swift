@@ -9,6 +9,17 @@ import CCairo
 /// Drawing calls do not throw: like Cairo itself, the canvas latches its first error (with the name of
 /// the C call that caused it) and every later output call (`writePNG`, `pngBytes`, `finish`, `write`,
 /// `withUnsafePixels`, `checkStatus`) throws it. Not thread-safe; use one canvas per thread.
+///
+/// ```swift
+/// let format = try OutputFormat.forWriting(to: "Renders/vfield.svg")   // fail before any work
+/// let canvas = try Canvas(format: format, width: 512, height: 512)
+/// canvas.paint(.black)
+/// canvas.fillArrow(from: Point(x: 20, y: 20), to: Point(x: 40, y: 20),
+///                  style: ArrowStyle(shaftWidth: 2), color: .white)
+/// canvas.font = Font(size: 16, weight: .bold)
+/// canvas.drawText("Original", at: Point(x: 256, y: 500), color: .white, alignment: .center)
+/// try canvas.write(to: "Renders/vfield.svg")   // temporary file, then rename
+/// ```
 public final class Canvas {
     /// The output this canvas produces.
     public let format: OutputFormat
@@ -148,7 +159,7 @@ public final class Canvas {
         note("cairo_move_to")
     }
 
-    /// A straight segment from the current point; latches nothing but starts a subpath if there is none.
+    /// A straight segment from the current point (or, with no current point, just a move to `point`).
     public func line(to point: Point) {
         cairo_line_to(context, point.x, point.y)
         note("cairo_line_to")

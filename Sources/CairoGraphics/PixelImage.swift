@@ -1,18 +1,5 @@
 import CCairo
 
-/// Byte order of a caller's pixel buffer. Alpha, when present, is straight (not premultiplied).
-public enum PixelLayout: Sendable {
-    /// 4 bytes per pixel in memory order R, G, B, A.
-    case rgba
-    /// 4 bytes per pixel in memory order B, G, R, A (Cairo's ARGB32 word on little-endian machines).
-    case bgra
-    /// 3 bytes per pixel in memory order R, G, B; opaque.
-    case rgb
-
-    /// Bytes per pixel.
-    public var bytesPerPixel: Int { self == .rgb ? 3 : 4 }
-}
-
 /// How a scaled image samples its pixels.
 public enum ImageFilter: Sendable {
     /// Nearest neighbour: hard pixel edges (observations shown as blocks).
@@ -29,6 +16,19 @@ public enum ImageFilter: Sendable {
 /// Owns one `cairo_surface_t`. Safe to share between threads as a drawing source: nothing mutates it
 /// after `init`.
 public final class PixelImage: @unchecked Sendable {
+    /// Byte order of a caller's pixel buffer. Alpha, when present, is straight (not premultiplied).
+    public enum Layout: Sendable {
+        /// 4 bytes per pixel in memory order R, G, B, A.
+        case rgba
+        /// 4 bytes per pixel in memory order B, G, R, A (Cairo's ARGB32 word on little-endian machines).
+        case bgra
+        /// 3 bytes per pixel in memory order R, G, B; opaque.
+        case rgb
+
+        /// Bytes per pixel.
+        public var bytesPerPixel: Int { self == .rgb ? 3 : 4 }
+    }
+
     /// Size in pixels.
     public let width: Int
     public let height: Int
@@ -36,7 +36,7 @@ public final class PixelImage: @unchecked Sendable {
 
     /// Copies `pixels` (row-major, tightly packed, `width * height * layout.bytesPerPixel` bytes, top row
     /// first), converting to premultiplied ARGB32. Cost: one pass over the pixels.
-    public convenience init(width: Int, height: Int, layout: PixelLayout, pixels: [UInt8]) throws(CairoError) {
+    public convenience init(width: Int, height: Int, layout: Layout, pixels: [UInt8]) throws(CairoError) {
         precondition(pixels.count == width * height * layout.bytesPerPixel,
                      "PixelImage: \(pixels.count) bytes for \(width)x\(height) \(layout) pixels")
         let surface = try Surface.image(width: width, height: height)
@@ -45,19 +45,20 @@ public final class PixelImage: @unchecked Sendable {
         let stride = Int(cairo_image_surface_get_stride(handle))
         let base = UnsafeMutableRawPointer(cairo_image_surface_get_data(handle)!)
         let bpp = layout.bytesPerPixel
+        // Byte offsets of red and blue within a source pixel; green is always at 1.
+        let (redOffset, blueOffset) = layout == .bgra ? (2, 0) : (0, 2)
+        let hasAlpha = layout != .rgb
         pixels.withUnsafeBufferPointer { source in
             for y in 0..<height {
                 let row = (base + y * stride).assumingMemoryBound(to: UInt32.self)
-                let sourceRow = y * width * bpp
+                let sourceRow = source.baseAddress! + y * width * bpp
                 for x in 0..<width {
-                    let i = sourceRow + x * bpp
-                    let r, g, b, a: UInt32
-                    switch layout {
-                    case .rgba: (r, g, b, a) = (UInt32(source[i]), UInt32(source[i + 1]), UInt32(source[i + 2]), UInt32(source[i + 3]))
-                    case .bgra: (r, g, b, a) = (UInt32(source[i + 2]), UInt32(source[i + 1]), UInt32(source[i]), UInt32(source[i + 3]))
-                    case .rgb: (r, g, b, a) = (UInt32(source[i]), UInt32(source[i + 1]), UInt32(source[i + 2]), 255)
-                    }
-                    row[x] = a << 24 | premultiply(r, a) << 16 | premultiply(g, a) << 8 | premultiply(b, a)
+                    let pixel = sourceRow + x * bpp
+                    let a: UInt32 = hasAlpha ? UInt32(pixel[3]) : 255
+                    let r = premultiply(UInt32(pixel[redOffset]), a)
+                    let g = premultiply(UInt32(pixel[1]), a)
+                    let b = premultiply(UInt32(pixel[blueOffset]), a)
+                    row[x] = a << 24 | r << 16 | g << 8 | b
                 }
             }
         }
@@ -69,6 +70,19 @@ public final class PixelImage: @unchecked Sendable {
         self.width = width
         self.height = height
         self.surface = surface
+    }
+
+    /// A copy of an image canvas's current pixels, to draw again elsewhere (for example one maze view
+    /// reused in several panels). Cost: one copy of the pixels. Throws `.surfaceTypeMismatch` for SVG/PDF
+    /// canvases, or the canvas's first drawing error.
+    public convenience init(copying canvas: Canvas) throws(CairoError) {
+        guard canvas.format == .png else {
+            throw CairoError(function: "cairo_image_surface_create", status: .surfaceTypeMismatch)
+        }
+        try canvas.checkStatus()
+        let source = PixelImage(surface: canvas.surface, width: Int(canvas.width), height: Int(canvas.height))
+        let copy = try source.upscaled(by: 1)
+        self.init(surface: copy.surface, width: copy.width, height: copy.height)
     }
 
     /// This image enlarged `factor` times with nearest-neighbour sampling (each pixel a `factor`² block).
@@ -137,7 +151,7 @@ extension Canvas {
 
     /// Converts `pixels` (see `PixelImage.init`) and draws them into `rect`. Cost: one conversion pass per
     /// call; make a `PixelImage` once to draw the same pixels repeatedly.
-    public func drawPixels(_ pixels: [UInt8], width: Int, height: Int, layout: PixelLayout, in rect: Rect,
+    public func drawPixels(_ pixels: [UInt8], width: Int, height: Int, layout: PixelImage.Layout, in rect: Rect,
                            filter: ImageFilter = .good, alpha: Double = 1) throws(CairoError) {
         let image = try PixelImage(width: width, height: height, layout: layout, pixels: pixels)
         drawImage(image, in: rect, filter: filter, alpha: alpha)

@@ -158,3 +158,26 @@ struct DrawingTests {
         #expect(Color(hex: 0x000000) == .black)
     }
 }
+
+@Suite("Pixel images")
+struct PixelImageTests {
+    @Test func copyOfACanvasKeepsItsPixelsWhenTheCanvasChanges() throws {
+        let canvas = try Canvas(width: 6, height: 4)
+        canvas.fill(Rect(x: 0, y: 0, width: 3, height: 4), .red)
+        let copy = try PixelImage(copying: canvas)
+        #expect(copy.width == 6 && copy.height == 4)
+        canvas.paint(.blue)
+        let target = try Canvas(width: 6, height: 4)
+        target.drawImage(copy, in: Rect(x: 0, y: 0, width: 6, height: 4), filter: .nearest)
+        #expect(try target.pixel(1, 1) == RGBA(r: 255, g: 0, b: 0, a: 255))
+        #expect(try target.pixel(4, 1).a == 0)
+        #expect(throws: CairoError.self) { try PixelImage(copying: Canvas(format: .svg, width: 4, height: 4)) }
+    }
+
+    @Test func straightAlphaIsPremultiplied() throws {
+        let image = try PixelImage(width: 1, height: 1, layout: .rgba, pixels: [255, 100, 0, 128])
+        let canvas = try Canvas(width: 1, height: 1)
+        canvas.drawImage(image, in: Rect(x: 0, y: 0, width: 1, height: 1), filter: .nearest)
+        #expect(try canvas.pixel(0, 0) == RGBA(r: 128, g: 50, b: 0, a: 128))
+    }
+}
