@@ -124,6 +124,14 @@ struct PaletteQuantizer {
     private mutating func nearest(_ key: Int32) -> Int16 {
         let cached = lookup[Int(key)]
         if cached >= 0 { return cached }
+        let found = PaletteQuantizer.nearestEntry(key, red: red, green: green, blue: blue)
+        lookup[Int(key)] = found
+        return found
+    }
+
+    /// Linear search over the entries for the one nearest the centre of 15-bit bin `key`. Cost: 256 steps.
+    private static func nearestEntry<C: RandomAccessCollection<Int32>>(_ key: Int32, red: C, green: C, blue: C)
+        -> Int16 where C.Index == Int {
         let r = (key >> 10) << 3 | 4, g = ((key >> 5) & 31) << 3 | 4, b = (key & 31) << 3 | 4
         var best: Int16 = 0, bestDistance = Int32.max
         for i in 0..<red.count {
@@ -131,42 +139,55 @@ struct PaletteQuantizer {
             let distance = dr * dr + dg * dg + db * db
             if distance < bestDistance { bestDistance = distance; best = Int16(i) }
         }
-        lookup[Int(key)] = best
         return best
     }
 
-    /// Pass 2: Floyd–Steinberg error diffusion (errors in 1/16 units), left to right.
+    /// Pass 2: Floyd–Steinberg error diffusion (errors in 1/16 units), left to right, 7/16 right,
+    /// 3/16 below left, 5/16 below, 1/16 below right.
     private mutating func diffuse(pixels: UnsafeRawBufferPointer, bytesPerRow: Int, bytesPerPixel: Int,
                                   redOffset: Int, blueOffset: Int, width: Int, height: Int,
                                   indices: UnsafeMutablePointer<UInt8>, indexStride: Int) {
-        var current = [Int32](repeating: 0, count: 3 * (width + 2))
-        var next = current
-        for y in 0..<height {
-            let row = pixels.baseAddress! + y * bytesPerRow
-            let out = indices + y * indexStride
-            for i in 0..<next.count { next[i] = 0 }
-            for x in 0..<width {
-                let p = row + x * bytesPerPixel, e = 3 * (x + 1)
-                let r = min(255, max(0, Int32(p.load(fromByteOffset: redOffset, as: UInt8.self)) + current[e] / 16))
-                let g = min(255, max(0, Int32(p.load(fromByteOffset: 1, as: UInt8.self)) + current[e + 1] / 16))
-                let b = min(255, max(0, Int32(p.load(fromByteOffset: blueOffset, as: UInt8.self)) + current[e + 2] / 16))
-                let index = Int(nearest((r >> 3) << 10 | (g >> 3) << 5 | (b >> 3)))
-                out[x] = UInt8(index)
-                spread(r - red[index], at: e, current: &current, next: &next)
-                spread(g - green[index], at: e + 1, current: &current, next: &next)
-                spread(b - blue[index], at: e + 2, current: &current, next: &next)
+        let rowLength = 3 * (width + 2)
+        var errors = [Int32](repeating: 0, count: 2 * rowLength)
+        let red = self.red, green = self.green, blue = self.blue
+        red.withUnsafeBufferPointer { red in green.withUnsafeBufferPointer { green in
+        blue.withUnsafeBufferPointer { blue in
+        lookup.withUnsafeMutableBufferPointer { lookup in errors.withUnsafeMutableBufferPointer { errors in
+            var current = errors.baseAddress!, next = current + rowLength
+            for y in 0..<height {
+                let row = pixels.baseAddress! + y * bytesPerRow
+                let out = indices + y * indexStride
+                next.update(repeating: 0, count: rowLength)
+                for x in 0..<width {
+                    let p = row + x * bytesPerPixel, e = 3 * (x + 1)
+                    let r = min(255, max(0, Int32(p.load(fromByteOffset: redOffset, as: UInt8.self)) + current[e] / 16))
+                    let g = min(255, max(0, Int32(p.load(fromByteOffset: 1, as: UInt8.self)) + current[e + 1] / 16))
+                    let b = min(255, max(0, Int32(p.load(fromByteOffset: blueOffset, as: UInt8.self)) + current[e + 2] / 16))
+                    let key = Int((r >> 3) << 10 | (g >> 3) << 5 | (b >> 3))
+                    var index = Int(lookup[key])
+                    if index < 0 {
+                        let found = PaletteQuantizer.nearestEntry(Int32(key), red: red, green: green, blue: blue)
+                        lookup[key] = found
+                        index = Int(found)
+                    }
+                    out[x] = UInt8(index)
+                    PaletteQuantizer.spread(r - red[index], current + e, next + e)
+                    PaletteQuantizer.spread(g - green[index], current + e + 1, next + e + 1)
+                    PaletteQuantizer.spread(b - blue[index], current + e + 2, next + e + 2)
+                }
+                swap(&current, &next)
             }
-            swap(&current, &next)
-        }
+        } } } } }
     }
 
-    /// Floyd–Steinberg weights 7/16 right, 3/16 below left, 5/16 below, 1/16 below right.
+    /// Adds one channel's error to its right neighbour (7/16) and the three below (3/16, 5/16, 1/16).
     @inline(__always)
-    private func spread(_ error: Int32, at e: Int, current: inout [Int32], next: inout [Int32]) {
+    private static func spread(_ error: Int32, _ current: UnsafeMutablePointer<Int32>,
+                               _ next: UnsafeMutablePointer<Int32>) {
         if error == 0 { return }
-        current[e + 3] += error * 7
-        next[e - 3] += error * 3
-        next[e] += error * 5
-        next[e + 3] += error
+        current[3] += error * 7
+        next[-3] += error * 3
+        next[0] += error * 5
+        next[3] += error
     }
 }

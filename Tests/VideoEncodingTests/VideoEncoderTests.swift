@@ -75,6 +75,29 @@ struct VideoEncoderTests {
         #expect(at.map { bytes[$0 + 13] == 0 && bytes[$0 + 14] == 0 } == true)
     }
 
+    @Test("GIF frames with new colours get their own palette (a title card, then scenes)")
+    func gifPaletteChanges() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let path = scratch.file("scenes.gif")
+        let scenes = [
+            MovingSquare(width: 96, height: 64, background: (0, 0, 0), square: (255, 255, 255)),
+            MovingSquare(width: 96, height: 64, background: (30, 120, 200), square: (240, 200, 40)),
+            MovingSquare(width: 96, height: 64, background: (30, 120, 200), square: (240, 200, 40)),
+            MovingSquare(width: 96, height: 64, background: (90, 20, 60), square: (10, 250, 130)),
+        ]
+        let encoder = try VideoEncoder(path: path, width: 96, height: 64, fps: 4)
+        for (index, scene) in scenes.enumerated() { try encoder.append(scene.frame(index)) }
+        try encoder.finish()
+        #expect(try VideoProbe(path: path).frameCount == 4)
+        try VideoProbe.forEachFrame(path: path) { frame in
+            let scene = scenes[frame.index]
+            let (sx, sy) = scene.origin(frame.index)
+            #expect(colourDistance(frame.rgb(x: 90, y: 60), scene.background) <= 1, "frame \(frame.index)")
+            #expect(colourDistance(frame.rgb(x: sx + 2, y: sy + 2), scene.square) <= 1, "frame \(frame.index)")
+        }
+    }
+
     @Test("GIF of a smooth gradient stays close to the input through dithering")
     func gifGradient() throws {
         let scratch = try ScratchDirectory()
