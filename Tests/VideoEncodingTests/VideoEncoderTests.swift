@@ -21,6 +21,13 @@ struct VideoEncoderTests {
         #expect(abs(probe.durationSeconds - 2.5) < 0.05, "duration \(probe.durationSeconds)")
         #expect(abs(probe.framesPerSecond - 10) < 0.01)
         #expect(try scratch.contents() == ["squares.mp4"], "temporary file left behind")
+        // +faststart: the index ("moov" box) precedes the media data ("mdat") so browsers play at once.
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        func offset(of box: String) -> Int? {
+            let tag = Array(box.utf8)
+            return (0..<(bytes.count - 4)).first { Array(bytes[$0..<$0 + 4]) == tag }
+        }
+        #expect(try #require(offset(of: "moov")) < #require(offset(of: "mdat")))
 
         var seen = 0
         try VideoProbe.forEachFrame(path: path) { frame in
