@@ -19,9 +19,9 @@ public enum Elementwise {
                 let srcBase = src.baseAddress!
                 nonisolated(unsafe) let dstBase = dst.baseAddress!
                 ComputeThreads.forEachWorker(units: planes, parallel: parallel) { worker, workers in
-                    // Horizontal maxima of one input row: rowMax[ox] = max(x[2ox-1], x[2ox], x[2ox+1]).
-                    let rowMax = UnsafeMutablePointer<Float>.allocate(capacity: 3 * outWidth)
-                    defer { rowMax.deallocate() }
+                    // Vertical maximum of the (up to) 3 input rows of an output row, over the full width.
+                    let columnMax = UnsafeMutablePointer<Float>.allocate(capacity: width)
+                    defer { columnMax.deallocate() }
                     let chunk = (planes + workers - 1) / workers
                     let first = worker * chunk, last = min(planes, first + chunk)
                     guard first < last else { return }
@@ -30,15 +30,14 @@ public enum Elementwise {
                         let outPlane = dstBase + p * outHeight * outWidth
                         for oy in 0..<outHeight {
                             let yLow = max(0, 2 * oy - 1), yHigh = min(height - 1, 2 * oy + 1)
-                            let out = outPlane + oy * outWidth
-                            for y in yLow...yHigh {
-                                horizontalMax(inPlane + y * width, width: width, into: rowMax, outWidth: outWidth)
-                                if y == yLow {
-                                    out.update(from: rowMax, count: outWidth)
-                                } else {
-                                    for ox in 0..<outWidth { out[ox] = max(out[ox], rowMax[ox]) }
+                            columnMax.update(from: inPlane + yLow * width, count: width)
+                            if yLow < yHigh {
+                                for y in (yLow + 1)...yHigh {
+                                    let row = inPlane + y * width
+                                    for x in 0..<width { columnMax[x] = max(columnMax[x], row[x]) }
                                 }
                             }
+                            horizontalMax(columnMax, width: width, into: outPlane + oy * outWidth, outWidth: outWidth)
                         }
                     }
                 }
@@ -47,23 +46,30 @@ public enum Elementwise {
         return output
     }
 
+    /// `out[ox] = max(row[2ox-1], row[2ox], row[2ox+1])`, skipping indices outside the row (-inf padding).
     @inline(__always)
     private static func horizontalMax(_ row: UnsafePointer<Float>, width: Int,
                                       into out: UnsafeMutablePointer<Float>, outWidth: Int) {
-        // Centre and right neighbour, then the left neighbour (absent for ox = 0: -inf padding).
-        for ox in 0..<outWidth {
-            let x = 2 * ox
-            out[ox] = x + 1 < width ? max(row[x], row[x + 1]) : row[x]
+        out[0] = width > 1 ? max(row[0], row[1]) : row[0]
+        let interior = max(0, (width - 2) / 2) // the last ox with 2ox+1 < width
+        if interior >= 1 {
+            for ox in 1...interior { out[ox] = max(max(row[2 * ox - 1], row[2 * ox]), row[2 * ox + 1]) }
         }
-        for ox in 1..<max(1, outWidth) {
-            out[ox] = max(out[ox], row[2 * ox - 1])
+        if outWidth - 1 > interior, outWidth > 1 { // odd width: the last window has no right neighbour
+            let ox = outWidth - 1
+            out[ox] = max(row[2 * ox - 1], row[2 * ox])
         }
     }
 
     /// `max(0, x)` elementwise. - Returns: a tensor of the same shape. Cost: one pass.
     public static func relu(_ input: Tensor) -> Tensor {
-        var output = input
-        reluInPlace(&output)
+        var output = Tensor(uninitialized: input.shape)
+        input.withUnsafeBufferPointer { src in
+            output.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                for i in 0..<dst.count { d[i] = max(0, s[i]) }
+            }
+        }
         return output
     }
 
