@@ -63,7 +63,10 @@ extension ImpalaNetwork {
     /// - Throws: `ImpalaPolicyError.unknownLabel` (before any work), `.invalidInput`, `.patchChangedShape`,
     ///   or whatever an edit throws.
     ///
-    /// Cost: `flopsPerObservation · N` FLOP, mostly in `cblas_sgemm`, on all cores.
+    /// Cost: `flopsPerObservation · N` FLOP, mostly in `cblas_sgemm`, on all cores. With two or more
+    /// observations and only batch-independent edits, the convolutional trunk runs image-parallel (each
+    /// worker takes a share of the batch, a few images at a time, so activations stay in cache); otherwise
+    /// each layer runs on the whole batch with its work split across the workers. Both give the same values.
     public func forward(_ input: Tensor, capturing: [String] = [], edits: [ActivationEdit] = []) throws -> PolicyOutput {
         guard input.rank == 4, input.shape[1] == 3, input.shape[2] == 64, input.shape[3] == 64 else {
             throw ImpalaPolicyError.invalidInput(shape: input.shape)
