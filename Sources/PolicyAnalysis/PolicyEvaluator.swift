@@ -8,11 +8,12 @@ import Tensors
 public struct PolicyEvaluator: Sendable {
     public let network: ImpalaNetwork
     public let renderer: ObservationRenderer
-    /// Observations per forward pass; larger batches use sgemm better but need more memory
-    /// (scale 4: about 1.3 MB of activations per observation at block 1).
+    /// Observations per forward pass. The default keeps a whole vector field (at most 336 positions) in one
+    /// batch, as procgen-tools does; that matters for patches that copy batch element 0 to the whole batch
+    /// (retargeting). Scale 4 needs about 3 MB of activations per observation at block 1.
     public var batchSize: Int
 
-    public init(network: ImpalaNetwork, renderer: ObservationRenderer, batchSize: Int = 128) {
+    public init(network: ImpalaNetwork, renderer: ObservationRenderer, batchSize: Int = 512) {
         self.network = network
         self.renderer = renderer
         self.batchSize = max(1, batchSize)
@@ -33,13 +34,25 @@ public struct PolicyEvaluator: Sendable {
     /// Forward passes over `states` in batches of `batchSize`, with `edits` applied in every pass.
     /// - Returns: per state, the 15 action probabilities and the 5 group probabilities (LEFT, DOWN, UP, RIGHT, NOOP).
     public func evaluate(_ states: [MazeState], edits: [ActivationEdit] = []) throws -> [ActionDistribution] {
+        try inBatches(states.count, edits: edits) { range in input(for: Array(states[range])) }
+    }
+
+    /// The distributions of one maze with the mouse on each of `cells` (maze coordinates), using the renderer's
+    /// batch API (the static image drawn once, the mouse stamped per cell).
+    public func evaluate(_ maze: MazeState, mouseCells cells: [MazePoint], edits: [ActivationEdit] = []) throws -> [ActionDistribution] {
+        let placements = renderer.mousePlacements(in: maze)
+        return try inBatches(cells.count, edits: edits) { range in
+            Tensor(shape: [range.count, 3, 64, 64], scalars: placements.chwFloats(mouseCells: Array(cells[range])))
+        }
+    }
+
+    private func inBatches(_ count: Int, edits: [ActivationEdit], input: (Range<Int>) -> Tensor) throws -> [ActionDistribution] {
         var result: [ActionDistribution] = []
-        result.reserveCapacity(states.count)
+        result.reserveCapacity(count)
         var start = 0
-        while start < states.count {
-            let end = min(states.count, start + batchSize)
-            let output = try network.forward(input(for: Array(states[start..<end])), edits: edits)
-            result += ActionDistribution.split(output)
+        while start < count {
+            let end = min(count, start + batchSize)
+            result += ActionDistribution.split(try network.forward(input(start..<end), edits: edits))
             start = end
         }
         return result

@@ -15,14 +15,8 @@ public struct VectorField: Sendable {
     /// One observation per legal position, forward passes in batches, `edits` applied in each.
     public init(maze: MazeState, evaluator: PolicyEvaluator, edits: [ActivationEdit] = []) throws {
         let positions = maze.legalMousePositions
-        var states: [MazeState] = []
-        states.reserveCapacity(positions.count)
-        for position in positions {
-            var state = maze
-            state.mouse = maze.world(position)
-            states.append(state)
-        }
-        self.init(maze: maze, positions: positions, distributions: try evaluator.evaluate(states, edits: edits))
+        self.init(maze: maze, positions: positions,
+                  distributions: try evaluator.evaluate(maze, mouseCells: positions, edits: edits))
     }
 
     public init(maze: MazeState, positions: [MazePoint], distributions: [ActionDistribution]) {
