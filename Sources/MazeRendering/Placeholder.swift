@@ -1,1 +1,0 @@
-// MazeRendering: work in progress
