@@ -1,0 +1,123 @@
+import ActivationPatching
+import CairoGraphics
+import Foundation
+import ImpalaPolicy
+import MazeObservation
+import MazeRendering
+import MazeSimulation
+import PolicyAnalysis
+
+/// Everything a figure needs besides its template: the policy, the observation renderer, the level generator
+/// and the sprites for the human view.
+public struct FigureContext: Sendable {
+    public let network: ImpalaNetwork
+    public let renderer: ObservationRenderer
+    public let generator: LevelGenerator
+    public let sprites: MazeSprites
+
+    public init(network: ImpalaNetwork, renderer: ObservationRenderer, generator: LevelGenerator = LevelGenerator()) throws {
+        self.network = network
+        self.renderer = renderer
+        self.generator = generator
+        sprites = try MazeSprites(assets: renderer.assets)
+    }
+
+    public var evaluator: PolicyEvaluator { PolicyEvaluator(network: network, renderer: renderer) }
+}
+
+/// What a written figure holds, for the command's one-line report.
+public struct FigureSummary: Sendable, Equatable {
+    public var path: String
+    public var format: OutputFormat
+    public var width: Double
+    public var height: Double
+    /// The first diff panel's mean total-variation distance (0...1), when the figure has one.
+    public var meanTotalVariation: Double?
+
+    public var description: String {
+        var text = "\(path): \(format.rawValue.uppercased()) \(Int(width))x\(Int(height))"
+        if let tv = meanTotalVariation { text += String(format: ", action probabilities changed by %.2f%% on average", tv * 100) }
+        return text
+    }
+}
+
+/// Template in, file out: the `vfield`, `vfield-diff`, `heatmap` and `figure` commands all go through here.
+public enum FigureJobs {
+    /// The output format for `path`, checked (extension, writable directory) before any work.
+    /// - Throws: `JobError` naming the path and what to do.
+    public static func checkOutput(_ path: String) throws -> OutputFormat {
+        do {
+            return try OutputFormat.forWriting(to: path)
+        } catch {
+            throw JobError("--out \(path): \(error)")
+        }
+    }
+
+    /// Builds, draws and writes `template`. The output path is checked before the network runs.
+    /// - Throws: `JobError`, `FigureTemplateError`, patch and network errors, `CairoError`, `FileOutputError`.
+    @discardableResult
+    public static func write(_ template: FigureTemplate, context: FigureContext, to path: String) throws -> FigureSummary {
+        let format = try checkOutput(path)
+        var builder = FigureBuilder(context: context)
+        let figure = try builder.figure(for: template)
+        let renderer = FigureRenderer(sprites: context.sprites)
+        let canvas = try renderer.render(figure, format: format)
+        try canvas.write(to: path)
+        return FigureSummary(path: path, format: format, width: canvas.width, height: canvas.height,
+                             meanTotalVariation: builder.firstDiffChange)
+    }
+
+    /// The panel kinds a template may use.
+    public static var panelKinds: [String] { PanelTemplate.Kind.allCases.map(\.rawValue) }
+
+    /// Reads and strictly decodes a template file. - Throws: `FigureTemplateError` naming the file and field.
+    public static func loadTemplate(path: String) throws -> FigureTemplate {
+        try FigureTemplate.load(path: path)
+    }
+
+    /// One vector field (`mazerender vfield`): net or component arrows, patched when `patches` is not empty.
+    public static func vectorFieldTemplate(seed: Int32, patches: [String] = [], components: Bool = false,
+                                           padding: Bool = false) -> FigureTemplate {
+        var panel = PanelTemplate(kind: .vfield, seed: seed, patches: patches.isEmpty ? nil : patches)
+        panel.components = components
+        panel.padding = padding
+        return FigureTemplate(title: nil, caption: "", panelSize: 512, panels: [panel])
+    }
+
+    /// The published triptych "Original | Patched | Patched vfield minus original" (`mazerender vfield-diff`),
+    /// with the average change in action probability as the caption.
+    public static func diffTemplate(seed: Int32, patches: [String], title: String? = nil,
+                                    padding: Bool = false) -> FigureTemplate {
+        var panels = [
+            PanelTemplate(kind: .vfield, seed: seed, label: "Original"),
+            PanelTemplate(kind: .vfield, seed: seed, label: "Patched", patches: patches),
+            PanelTemplate(kind: .vfieldDiff, seed: seed, label: "Patched vfield minus original", patches: patches),
+        ]
+        for index in panels.indices { panels[index].padding = padding }
+        return FigureTemplate(title: title, panelSize: 400, panels: panels)
+    }
+
+    /// Channel heat maps of `layer` over the maze (`mazerender heatmap`), one panel per channel.
+    /// - Throws: `JobError` for an unknown convention name.
+    public static func heatmapTemplate(seed: Int32, layer: String, channels: [Int], convention: String,
+                                       patches: [String] = [], opacity: Double? = nil, cheese: MazePoint? = nil,
+                                       removeCheese: Bool = false) throws -> FigureTemplate {
+        guard HeatmapConvention(rawValue: convention) != nil else {
+            throw JobError("convention '\(convention)' is unknown; use posts or paper")
+        }
+        let short = layer.hasPrefix("embedder.") ? String(layer.dropFirst("embedder.".count)) : layer
+        let panels = channels.map { channel -> PanelTemplate in
+            var panel = PanelTemplate(kind: .heatmap, seed: seed, title: "\(short);\nchannel \(channel)",
+                                      patches: patches.isEmpty ? nil : patches)
+            panel.layer = layer
+            panel.channel = channel
+            panel.convention = convention
+            panel.opacity = opacity
+            panel.cheese = cheese.map { "\($0.x),\($0.y)" }
+            panel.noCheese = removeCheese ? true : nil
+            return panel
+        }
+        return FigureTemplate(panelSize: channels.count > 1 ? 320 : 400,
+                              columns: channels.count > 4 ? 4 : nil, panels: panels)
+    }
+}
