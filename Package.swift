@@ -62,7 +62,9 @@ let package = Package(
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors"]),
         .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
         .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg"]),
-        .testTarget(name: "MazeRenderingTests", dependencies: ["MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis"]),
+        .testTarget(name: "MazeRenderingTests", dependencies: [
+            "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "RenderJobs",
+        ]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation",

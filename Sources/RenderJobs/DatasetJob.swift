@@ -30,11 +30,13 @@ public struct DatasetJob: Sendable {
     }
 
     /// Writes `observations.npy` (uint8 `[N, 64, 64, 3]`), `actions.npy` (uint8 `[N]`, procgen action indices)
-    /// and `levels.npy` (float32 `[N]`, the level seed of each sample) into `directory`.
+    /// `levels.npy` (float32 `[N]`, the level seed of each sample) and `positions.npy` (float32 `[N, 4]`: mouse x, y
+    /// and cheese x, y in world cells, y up) into `directory`.
     public func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
         var observations: [UInt8] = []
         var actions: [UInt8] = []
         var levels: [Float] = []
+        var positions: [Float] = []
         var random = MersenneTwister(seed: samplingSeed)
         var skipped = 0
         for seed in seeds {
@@ -61,6 +63,7 @@ public struct DatasetJob: Sendable {
                 observations += renderer.render(state).rgb
                 actions.append(UInt8(Self.action(from: cell, to: next).rawValue))
                 levels.append(Float(seed))
+                positions += [Float(state.mouse.x), Float(state.mouse.y), Float(maze.cheese!.x), Float(maze.cheese!.y)]
             }
         }
         let count = actions.count
@@ -71,6 +74,7 @@ public struct DatasetJob: Sendable {
             try NumpyFile.write(.uint8(shape: [count, 64, 64, 3], values: observations), to: base.appendingPathComponent("observations.npy"))
             try NumpyFile.write(.uint8(shape: [count], values: actions), to: base.appendingPathComponent("actions.npy"))
             try NumpyFile.write(.float32(shape: [count], values: levels), to: base.appendingPathComponent("levels.npy"))
+            try NumpyFile.write(.float32(shape: [count, 4], values: positions), to: base.appendingPathComponent("positions.npy"))
         } catch {
             throw JobError("dataset \(directory): \(error)")
         }
