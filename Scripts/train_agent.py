@@ -59,6 +59,19 @@ class Embedder(nn.Module):
         return self.relufc(self.fc(self.flatten(self.relu3(x))))
 
 
+class Localiser(nn.Module):
+    """Training-only head on block2's output (16x16 map): where are the mouse and the cheese? It gives the
+    trunk a dense signal to find the 3-pixel mouse, which the action labels alone teach only slowly. It is not
+    part of the saved policy."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.head = nn.Conv2d(channels, 2, 1)
+
+    def forward(self, block2):
+        return self.head(block2).flatten(2)  # [B, 2, 256]
+
+
 class Policy(nn.Module):
     def __init__(self, scale, actions=15):
         super().__init__()
@@ -66,9 +79,19 @@ class Policy(nn.Module):
         self.fc_policy = nn.Linear(256, actions)
         self.fc_value = nn.Linear(256, 1)
 
-    def forward(self, x):
-        hidden = self.embedder(x)
-        return self.fc_policy(hidden), self.fc_value(hidden).squeeze(-1)
+    def forward(self, x, with_block2=False):
+        e = self.embedder
+        block2 = e.block2(e.block1(x))
+        hidden = e.relufc(e.fc(e.flatten(e.relu3(e.block3(block2)))))
+        outputs = (self.fc_policy(hidden), self.fc_value(hidden).squeeze(-1))
+        return outputs + (block2,) if with_block2 else outputs
+
+
+def channel_cell(x, y):
+    """Index into the 16x16 block2 map of the world cell (x, y) (y up): the cell's centre pixel // 4."""
+    column = torch.floor((x + 0.5) * 2.56 / 4).long().clamp(0, 15)
+    row = torch.floor((24 - y + 0.5) * 2.56 / 4).long().clamp(0, 15)
+    return row * 16 + column
 
 
 def main():
@@ -76,12 +99,16 @@ def main():
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--scale", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--steps", type=int, default=3000, help="optimizer steps the schedule is planned for")
+    parser.add_argument("--stop-after", type=int, default=None, help="stop (and save) after this many steps")
+    parser.add_argument("--aux-weight", type=float, default=1.0,
+                        help="weight of the auxiliary mouse/cheese localisation losses (training only)")
+    parser.add_argument("--checkpoint-every", type=int, default=250)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--validation-levels", type=int, default=300, help="last N levels held out")
-    parser.add_argument("--levels-per-batch", type=int, default=8,
+    parser.add_argument("--levels-per-batch", type=int, default=6,
                         help="each batch holds every sample of this many levels, so the only thing that differs "
                              "between many of its observations is where the mouse is")
     args = parser.parse_args()
@@ -104,49 +131,70 @@ def main():
         x = torch.from_numpy(np.ascontiguousarray(observations[np.sort(index)]))
         return x.permute(0, 3, 1, 2).float().div_(255.0), np.sort(index)
 
+    positions = torch.from_numpy(np.load(f"{args.data}/positions.npy"))
     model = Policy(args.scale)
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    localiser = Localiser(32 * args.scale)
+    optimizer = torch.optim.Adam(list(model.parameters()) + list(localiser.parameters()), lr=args.lr)
+    warmup = max(1, args.steps // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / warmup)
+                                                 * 0.5 * (1 + np.cos(np.pi * min(step, args.steps) / args.steps)))
     train_levels = np.unique(levels[train_index])
     by_level = {level: np.flatnonzero(levels == level) for level in train_levels}
-    steps_per_epoch = len(train_levels) // args.levels_per_batch
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
+    per_epoch = len(train_levels) // args.levels_per_batch
     started = time.time()
     history = []
-    for epoch in range(args.epochs):
-        model.train()
-        order = np.random.permutation(train_levels)
-        total, correct, loss_sum = 0, 0, 0.0
-        for step in range(steps_per_epoch):
-            chosen = order[step * args.levels_per_batch:(step + 1) * args.levels_per_batch]
-            x, index = batch_input(np.concatenate([by_level[level] for level in chosen]))
-            y = actions[index]
-            logits, _ = model(x)
-            loss = F.cross_entropy(logits, y)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            loss_sum += loss.item() * len(y)
-            correct += (logits.argmax(1) == y).sum().item()
-            total += len(y)
-            if step % 100 == 0:
-                print(f"epoch {epoch} step {step}/{steps_per_epoch} loss {loss_sum / max(total, 1):.4f} "
-                      f"acc {correct / max(total, 1):.3f} {time.time() - started:.0f}s", flush=True)
+    last = args.steps if args.stop_after is None else min(args.steps, args.stop_after)
+    total, correct, loss_sum, aux_sum = 0, 0, 0.0, 0.0
+
+    def evaluate():
         model.eval()
-        v_correct = 0
+        right = 0
         with torch.no_grad():
             for start in range(0, len(valid_index), 1024):
                 x, index = batch_input(valid_index[start:start + 1024])
-                v_correct += (model(x)[0].argmax(1) == actions[index]).sum().item()
-        record = {"epoch": epoch, "train_loss": loss_sum / total, "train_accuracy": correct / total,
-                  "validation_accuracy": v_correct / max(1, len(valid_index)), "seconds": time.time() - started}
-        history.append(record)
-        print(json.dumps(record), flush=True)
+                right += (model(x)[0].argmax(1) == actions[index]).sum().item()
+        model.train()
+        return right / max(1, len(valid_index))
 
-    torch.save({"model_state_dict": model.state_dict()}, args.out)
-    with open(args.out + ".train.json", "w") as f:
-        json.dump({"args": vars(args), "history": history, "torch": torch.__version__,
-                   "samples": int(len(levels)), "train": int(len(train_index)), "validation": int(len(valid_index))}, f, indent=1)
+    def save(path, step):
+        torch.save({"model_state_dict": model.state_dict()}, path)
+        with open(path + ".train.json", "w") as f:
+            json.dump({"args": vars(args), "steps_done": step, "history": history, "torch": torch.__version__,
+                       "samples": int(len(levels)), "train": int(len(train_index)),
+                       "validation": int(len(valid_index))}, f, indent=1)
+
+    order = []
+    for step in range(1, last + 1):
+        if not order:
+            order = list(np.random.permutation(train_levels))
+        chosen = [order.pop() for _ in range(min(args.levels_per_batch, len(order)))]
+        x, index = batch_input(np.concatenate([by_level[level] for level in chosen]))
+        y = actions[index]
+        where = positions[index]
+        logits, _, block2 = model(x, with_block2=True)
+        maps = localiser(block2)
+        aux = F.cross_entropy(maps[:, 0], channel_cell(where[:, 0], where[:, 1])) + \
+            F.cross_entropy(maps[:, 1], channel_cell(where[:, 2], where[:, 3]))
+        loss = F.cross_entropy(logits, y)
+        optimizer.zero_grad()
+        (loss + args.aux_weight * aux).backward()
+        optimizer.step()
+        schedule.step()
+        loss_sum += loss.item() * len(y)
+        aux_sum += aux.item() * len(y)
+        correct += (logits.argmax(1) == y).sum().item()
+        total += len(y)
+        if step % 50 == 0:
+            print(f"step {step}/{args.steps} loss {loss_sum / total:.4f} aux {aux_sum / total:.3f} "
+                  f"acc {correct / total:.3f} lr {schedule.get_last_lr()[0]:.2e} {time.time() - started:.0f}s", flush=True)
+            total, correct, loss_sum, aux_sum = 0, 0, 0.0, 0.0
+        if step % args.checkpoint_every == 0 or step == last:
+            record = {"step": step, "validation_accuracy": evaluate(), "seconds": time.time() - started,
+                      "epochs": step / per_epoch}
+            history.append(record)
+            print(json.dumps(record), flush=True)
+            save(args.out, step)
+
     print(f"saved {args.out}", flush=True)
 
 
