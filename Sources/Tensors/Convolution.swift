@@ -52,9 +52,17 @@ public enum Convolution {
                                     for o in 0..<outChannels {
                                         (out + o * plane).update(repeating: bBase[o], count: pixels)
                                     }
-                                    matrixMultiply(m: outChannels, n: pixels, k: depth, a: wBase, lda: depth,
-                                                   b: columns, ldb: pixels, transposeB: false,
-                                                   c: out, ldc: plane, beta: 1)
+                                    // Column slices small enough for OpenBLAS's unpacked small-matrix
+                                    // kernel (it skips copying the operands when m·n·k ≤ 10⁶).
+                                    let slice = smallMatrixSlice(outChannels: outChannels, depth: depth, pixels: pixels)
+                                    var p0 = 0
+                                    while p0 < pixels {
+                                        let count = min(slice, pixels - p0)
+                                        matrixMultiply(m: outChannels, n: count, k: depth, a: wBase, lda: depth,
+                                                       b: columns + p0, ldb: pixels, transposeB: false,
+                                                       c: out + p0, ldc: plane, beta: 1)
+                                        p0 += count
+                                    }
                                 }
                                 unit += workerCount
                             }
@@ -64,6 +72,13 @@ public enum Convolution {
             }
         }
         return output
+    }
+
+    /// Pixels per GEMM call: all of them, unless slicing keeps `O·K·pixels` under OpenBLAS's small-matrix
+    /// threshold with slices of at least 64 pixels.
+    static func smallMatrixSlice(outChannels: Int, depth: Int, pixels: Int) -> Int {
+        let limit = 1_000_000 / max(1, outChannels * depth)
+        return limit >= 64 ? min(pixels, limit / 64 * 64) : pixels
     }
 
     /// Lays out the 3x3 neighbourhoods of output rows `rows` of one `[C, H, W]` image as a
