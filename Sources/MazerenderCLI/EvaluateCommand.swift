@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import RenderJobs
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure a maze agent: in-distribution success, cheese-anywhere behaviour, the decision-square test.",
+        discussion: """
+            Rollouts take the argmax action, up to --max-steps steps (procgen's 500 by default). In distribution: \
+            procgenAISC maze_aisc levels with rand_region=N. Cheese anywhere: procgen's own levels. Decision square: \
+            P(step toward the cheese) there, without a patch and with the level's cheese vector at coefficient -1.
+            """
+    )
+
+    @Option(parsing: .unconditional, help: "Cheese-anywhere levels (procgen maze).", transform: parseSeeds)
+    var seeds: SeedList = try! SeedList("0..999")
+    @Option(parsing: .unconditional, help: "In-distribution levels (maze_aisc); keep them apart from training seeds.",
+            transform: parseSeeds)
+    var inDistributionSeeds: SeedList = try! SeedList("1000000..1000499")
+    @Option(help: "rand_region of the in-distribution levels.")
+    var randRegion = 5
+    @Option(parsing: .unconditional, help: "Levels for the decision-square test.", transform: parseSeeds)
+    var decisionSeeds: SeedList = try! SeedList("0..99")
+    @Option(help: "Step limit per episode.")
+    var maxSteps = 500
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
+        guard randRegion >= 0 else { throw ValidationError("--rand-region \(randRegion) is negative") }
+    }
+
+    func run() throws {
+        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
+        let job = EvaluationJob(inDistributionSeeds: inDistributionSeeds.seeds, randRegion: randRegion,
+                                anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps)
+        let started = Date()
+        let report = try job.run(network: network, renderer: try assetOptions.renderer()) { stage in
+            FileHandle.standardError.write(Data("evaluate: \(stage)\n".utf8))
+        }
+        print("model: \(try ModelLocator.modelURL(explicit: modelOptions.model).path) (scale \(network.scale))")
+        print(report.table)
+        FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
+    }
+}

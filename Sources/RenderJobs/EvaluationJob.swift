@@ -1,0 +1,106 @@
+import ActivationPatching
+import Foundation
+import ImpalaPolicy
+import MazeObservation
+import MazeSimulation
+import PolicyAnalysis
+
+/// `mazerender evaluate`: what a maze agent really does, measured three ways.
+/// 1. In distribution (procgenAISC `maze_aisc`, cheese in the top-right region): how often it reaches the cheese.
+/// 2. Cheese anywhere (procgen's own levels): how often it reaches the cheese, and how often it enters the
+///    top-right 5x5 region first (among levels whose cheese lies outside that region).
+/// 3. The posts' headline test: at the decision square of each level that has one, the probability of the
+///    step toward the cheese without a patch and with the level's cheese vector subtracted (coefficient -1).
+public struct EvaluationJob: Sendable {
+    public var inDistributionSeeds: [Int32]
+    public var randRegion: Int
+    public var anywhereSeeds: [Int32]
+    public var decisionSeeds: [Int32]
+    public var maxSteps: Int
+
+    public init(inDistributionSeeds: [Int32], randRegion: Int = 5, anywhereSeeds: [Int32], decisionSeeds: [Int32],
+                maxSteps: Int = 500) {
+        self.inDistributionSeeds = inDistributionSeeds
+        self.randRegion = randRegion
+        self.anywhereSeeds = anywhereSeeds
+        self.decisionSeeds = decisionSeeds
+        self.maxSteps = maxSteps
+    }
+
+    public struct Report: Sendable {
+        public var inDistribution: (reached: Int, total: Int)
+        public var anywhere: (reached: Int, total: Int)
+        public var topRightFirst: (count: Int, eligible: Int)
+        public var decision: (seeds: Int, medianOriginal: Double, medianPatched: Double, rose: Int)
+
+        /// The report as an aligned text table.
+        public var table: String {
+            func percent(_ part: Int, _ whole: Int) -> String {
+                whole == 0 ? "n/a" : String(format: "%.1f%%", 100 * Double(part) / Double(whole))
+            }
+            return [
+                "test                                                     result",
+                "in distribution (cheese in top-right region) reached     \(inDistribution.reached)/\(inDistribution.total) (\(percent(inDistribution.reached, inDistribution.total)))",
+                "cheese anywhere: reached the cheese                      \(anywhere.reached)/\(anywhere.total) (\(percent(anywhere.reached, anywhere.total)))",
+                "cheese anywhere: entered top-right 5x5 before the cheese \(topRightFirst.count)/\(topRightFirst.eligible) (\(percent(topRightFirst.count, topRightFirst.eligible))) of levels with the cheese outside it",
+                "decision square: levels with one                         \(decision.seeds)",
+                String(format: "decision square: median P(toward cheese), no patch      %.3f", decision.medianOriginal),
+                String(format: "decision square: median P(toward cheese), cheese vector %.3f", decision.medianPatched),
+                "decision square: levels where the patch raised it       \(decision.rose)/\(decision.seeds)",
+            ].joined(separator: "\n")
+        }
+    }
+
+    public func run(network: ImpalaNetwork, renderer: ObservationRenderer,
+                    progress: (@Sendable (String) -> Void)? = nil) throws -> Report {
+        let evaluator = PolicyEvaluator(network: network, renderer: renderer)
+        let plain = [RolloutVariant(name: "original")]
+
+        progress?("in-distribution rollouts (\(inDistributionSeeds.count) levels)")
+        let aisc = LevelGenerator(variant: .aisc(randRegion: randRegion))
+        let inDistribution = try Rollouts.run(seeds: inDistributionSeeds, variants: plain, generator: aisc,
+                                              evaluator: evaluator, maxSteps: maxSteps).map { $0[0] }
+        let withCheese = inDistribution.filter { $0.steps.first?.state.cheese != nil }
+
+        progress?("cheese-anywhere rollouts (\(anywhereSeeds.count) levels)")
+        let anywhere = try Rollouts.run(seeds: anywhereSeeds, variants: plain, generator: LevelGenerator(),
+                                        evaluator: evaluator, maxSteps: maxSteps).map { $0[0] }
+        var eligible = 0, first = 0
+        for rollout in anywhere {
+            guard let start = rollout.steps.first?.state, let cheese = start.cheeseMaze else { continue }
+            let edge = start.mazeDimension - min(5, start.mazeDimension)
+            guard !(cheese.x >= edge && cheese.y >= edge) else { continue }
+            eligible += 1
+            if rollout.visitedTopRightRegion(size: 5) { first += 1 }
+        }
+
+        progress?("decision squares (\(decisionSeeds.count) levels)")
+        let generator = LevelGenerator()
+        var original: [Double] = [], patched: [Double] = []
+        var rose = 0
+        for seed in decisionSeeds {
+            let maze = generator.generate(seed: seed)
+            guard let square = maze.decisionSquare, let next = maze.pathToCheese?.drop(while: { $0 != square }).dropFirst().first,
+                  let group = VectorField.group(from: square, to: next) else { continue }
+            let edits = try resolveEdits(specs: [PatchSpec(kind: .cheese, coeff: -1)], targetSeed: seed, network: network,
+                                         renderer: renderer, generator: generator)
+            let before = try evaluator.evaluate(maze, mouseCells: [square])[0].probability(of: group)
+            let after = try evaluator.evaluate(maze, mouseCells: [square], edits: edits)[0].probability(of: group)
+            original.append(Double(before))
+            patched.append(Double(after))
+            if after > before { rose += 1 }
+        }
+        return Report(
+            inDistribution: (withCheese.filter(\.reachedCheese).count, withCheese.count),
+            anywhere: (anywhere.filter(\.reachedCheese).count, anywhere.count),
+            topRightFirst: (first, eligible),
+            decision: (original.count, Self.median(original), Self.median(patched), rose))
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
