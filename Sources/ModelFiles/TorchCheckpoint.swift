@@ -70,14 +70,18 @@ public enum CheckpointReader {
     private static func extract(_ entry: Entry, from archive: Archive, file: String) throws -> [UInt8] {
         var data = Data()
         data.reserveCapacity(Int(entry.uncompressedSize))
+        let checksum: CRC32
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in data.append(chunk) }
+            checksum = try archive.extract(entry, skipCRC32: false) { chunk in data.append(chunk) }
         } catch {
             throw ModelFileError.truncated(file: file, detail: "zip entry '\(entry.path)' cannot be read: \(error)")
         }
         guard data.count == Int(entry.uncompressedSize) else {
             throw ModelFileError.truncated(
                 file: file, detail: "zip entry '\(entry.path)' has \(data.count) of \(entry.uncompressedSize) bytes")
+        }
+        guard checksum == entry.checksum else {
+            throw ModelFileError.corrupt(file: file, detail: "zip entry '\(entry.path)' fails its CRC-32 check")
         }
         return [UInt8](data)
     }

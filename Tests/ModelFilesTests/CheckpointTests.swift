@@ -54,6 +54,21 @@ import Testing
         }
     }
 
+    @Test func aDamagedZipEntryFailsItsChecksum() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var bytes = try Data(contentsOf: Fixtures.zip)
+        bytes[bytes.count / 2] ^= 0xFF // inside the 2 MB embedder.fc.weight storage
+        let damaged = dir.appendingPathComponent("damaged.pth")
+        try bytes.write(to: damaged)
+        #expect {
+            try CheckpointReader.loadStateDict(contentsOf: damaged)
+        } throws: { error in
+            guard case let .corrupt(file, detail) = error as? ModelFileError else { return false }
+            return file == damaged.path && detail.contains("CRC")
+        }
+    }
+
     @Test func aMissingFileNamesThePath() {
         let missing = Fixtures.directory.appendingPathComponent("no-such-model.pth")
         #expect {
