@@ -1,0 +1,126 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import RenderJobs
+
+extension RolloutJob.Layout: ExpressibleByArgument {}
+
+struct RolloutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollout",
+        abstract: "Play the policy on seeds, unpatched and patched, and write a side-by-side video (.mp4, .gif, .webm).",
+        discussion: """
+            Each seed is played once per variant (by default the original policy and the cheese vector with \
+            coefficient -1, computed from that seed) until the cheese, --max-steps or procgen's 500-step timeout. \
+            The video shows the variants side by side on the human view, each panel captioned (variant, seed, step), \
+            with the 5 action probabilities under it and a marker when the cheese is reached; seeds follow each \
+            other (--layout grid shows several at once). Episodes run in parallel; results equal a serial run.
+            Example: mazerender rollout --seeds 0..20 --out video.mp4 --model agent.pth \
+            --variants original cheese:coeff=-1 top-right:coeff=1
+
+            VARIANT is original, a patch SPEC, several SPECs applied in order joined by ';', or NAME=... to set \
+            the caption ("cheese vector=cheese:coeff=-1").
+            \(RolloutVariantSpec.patchSyntaxHelp)
+            """
+    )
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp, valueName: "seeds"), transform: parseSeeds)
+    var seeds: SeedList = try! SeedList("0..20")
+
+    @Option(help: "Output video: .mp4 (H.264, plays in browsers), .gif or .webm (VP9).")
+    var out: String
+
+    @Option(help: "Frames per second (1...60).")
+    var fps = 10
+
+    @Option(help: "Side of each maze panel in px, even (default 384; 256 with --layout grid).")
+    var size: Int?
+
+    @Option(help: "Moves per episode at most (episodes also end at the cheese or procgen's 500-step timeout).")
+    var maxSteps = 256
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Policy variants to compare, side by side in this order (see VARIANT below).", valueName: "variant"))
+    var variants: [String] = ["original", "cheese:coeff=-1"]
+
+    @Option(help: "Policy checkpoint (.pth or .safetensors). Required until the bundled agent exists.")
+    var model: String?
+
+    @Option(name: .long, defaultAsFlag: 0, parsing: .next,
+            help: ArgumentHelp("Sample actions from the policy's distribution (reproducibly, from SEED, default 0) instead of taking the most probable.",
+                               valueName: "seed"))
+    var sample: UInt32? = nil
+
+    @Option(help: "sequential (one seed at a time) or grid (several seeds on screen).")
+    var layout: RolloutJob.Layout = .sequential
+
+    @OptionGroup var level: LevelOptions
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        do {
+            try RolloutJob.checkOutput(out)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard (1...60).contains(fps) else { throw ValidationError("--fps \(fps) is out of range; use 1...60") }
+        if let size {
+            guard size >= 64, size <= 2048, size % 2 == 0 else {
+                throw ValidationError("--size \(size) must be an even number of px in 64...2048 (video frames need even sizes)")
+            }
+        }
+        guard (1...10_000).contains(maxSteps) else { throw ValidationError("--max-steps \(maxSteps) is out of range; use 1...10000") }
+        guard !variants.isEmpty else { throw ValidationError("--variants needs at least one VARIANT, e.g. original") }
+        _ = try parsedVariants()
+        guard model != nil else {
+            throw ValidationError("--model is required: no bundled agent is installed yet (Assets/agent/ is empty); pass --model PATH to a .pth or .safetensors checkpoint")
+        }
+    }
+
+    func parsedVariants() throws -> [RolloutVariantSpec] {
+        do {
+            return try variants.map { try RolloutVariantSpec(parsing: $0) }
+        } catch {
+            throw ValidationError("--variants: \(error)")
+        }
+    }
+
+    var job: RolloutJob {
+        get throws {
+            RolloutJob(seeds: seeds.seeds, variants: try parsedVariants(), generator: level.generator,
+                       maxSteps: maxSteps, selection: RolloutJob.selection(sampleSeed: sample), fps: fps,
+                       panelSide: size, layout: layout)
+        }
+    }
+
+    func run() throws {
+        let job = try self.job
+        let renderer = try assetOptions.renderer()
+        guard let model else { throw JobError("--model is required") }
+        let network = try RolloutJob.loadNetwork(path: model)
+        let cancellation = JobCancellation()
+        let interrupt = InterruptHandler { cancellation.cancel() }
+        defer { interrupt.stop() }
+        let summary = try job.run(network: network, assets: renderer.assets, to: out,
+                                  progress: RolloutProgressBar.forTerminal(), cancellation: cancellation)
+        print(summary.report)
+    }
+}
+
+/// Turns Ctrl-C (SIGINT) into a cancellation request while a job runs, so the job can remove its temporary file;
+/// the default action is restored afterwards.
+final class InterruptHandler {
+    private let source: DispatchSourceSignal
+
+    init(_ handler: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+    }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
