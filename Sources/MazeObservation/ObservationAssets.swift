@@ -99,26 +99,9 @@ public struct ObservationAssets: Sendable {
         executablePath: String? = Bundle.main.executablePath
     ) -> Lookup {
         if let configured = environment[environmentVariable], !configured.isEmpty { return .found(configured) }
-        var searched: [String] = []
-        var starts = [currentDirectory]
-        if let executablePath {
-            starts.append(((executablePath as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent)
-        }
-        for start in starts {
-            var directory = (start as NSString).standardizingPath
-            while true {
-                let candidate = (directory as NSString).appendingPathComponent(relativeDirectory)
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
-                    return .found(candidate)
-                }
-                searched.append(candidate)
-                let parent = (directory as NSString).deletingLastPathComponent
-                if parent == directory || parent.isEmpty { break }
-                directory = parent
-            }
-        }
-        return .notFound(searched: searched)
+        let lookup = ProjectPaths.locate(relativeDirectory, currentDirectory: currentDirectory, executablePath: executablePath)
+        if let found = lookup.found { return .found(found) }
+        return .notFound(searched: lookup.searched)
     }
 }
 

@@ -2,23 +2,15 @@ import ArgumentParser
 import Foundation
 import RenderJobs
 
-/// `--model FILE` and `--assets DIR`, loaded into a figure context.
+/// `--model FILE`, `--assets DIR` and the level options, loaded into a figure context.
 struct FigureModelOptions: ParsableArguments {
-    @Option(help: "Policy checkpoint (.pth or .safetensors). Required until a default agent is bundled.")
-    var model: String?
-
+    @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
     @OptionGroup var level: LevelOptions
 
     func context() throws -> FigureContext {
-        let network = try ModelLocator.loadNetwork(explicit: model)
+        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
         return try FigureContext(network: network, renderer: try assetOptions.renderer(), generator: level.generator)
-    }
-
-    func validate() throws {
-        if model == nil, ModelLocator.defaultModelURL() == nil {
-            throw ValidationError("--model FILE is required (no default agent is bundled yet)")
-        }
     }
 }
 

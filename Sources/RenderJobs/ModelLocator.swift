@@ -1,5 +1,6 @@
 import Foundation
 import ImpalaPolicy
+import MazeObservation
 
 /// The one place that decides which policy checkpoint a command uses.
 public enum ModelLocator {
@@ -13,12 +14,25 @@ public enum ModelLocator {
             return URL(fileURLWithPath: explicit)
         }
         if let bundled = defaultModelURL() { return bundled }
-        throw JobError("no policy checkpoint: pass --model FILE (a .pth or .safetensors IMPALA checkpoint); "
-            + "there is no bundled default agent yet")
+        throw JobError("no policy checkpoint: pass --model FILE (a .pth or .safetensors IMPALA checkpoint), set "
+            + "\(environmentVariable), or run from the mazerender package, whose \(bundledRelativePath) is the default")
     }
 
-    /// The bundled default agent, nil while none ships (another issue adds it under Assets/agent).
-    public static func defaultModelURL() -> URL? { nil }
+    /// Where the bundled agent lives inside the package (see its MODEL_CARD.md beside it).
+    public static let bundledRelativePath = "Assets/agent/maze-rr5-scale1.pth"
+    /// Names another default checkpoint.
+    public static let environmentVariable = "MAZERENDER_MODEL"
+
+    /// The default agent: `$MAZERENDER_MODEL` if set, else the bundled agent found from the current directory or
+    /// the executable (nil when neither exists).
+    public static func defaultModelURL(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> URL? {
+        if let configured = environment[environmentVariable], !configured.isEmpty {
+            return URL(fileURLWithPath: configured)
+        }
+        return ProjectPaths.locate(bundledRelativePath).found.map { URL(fileURLWithPath: $0) }
+    }
 
     /// Loads the network `modelURL(explicit:)` names. - Throws: `JobError` naming the file and the problem.
     public static func loadNetwork(explicit: String?) throws -> ImpalaNetwork {
