@@ -15,7 +15,7 @@ public protocol RolloutProgressReporting: Sendable {
 
 /// A one-line progress bar on stderr, redrawn at most 10 times a second:
 /// `[██████░░░░░░] seeds 21/21 · frames 340/1710 · 14 s left`. The time left is for the phase under way
-/// (rollouts, then drawing and encoding). Use `RolloutProgressBar.forTerminal()` to get one only when stderr is a
+/// (rollouts, which overlap the first pages' drawing and encoding, then the remaining frames). Use `RolloutProgressBar.forTerminal()` to get one only when stderr is a
 /// terminal, so logs and pipes stay quiet.
 public final class RolloutProgressBar: RolloutProgressReporting, @unchecked Sendable {
     private let lock = NSLock()
@@ -42,7 +42,8 @@ public final class RolloutProgressBar: RolloutProgressReporting, @unchecked Send
 
     public func framesAdvanced(encoded: Int, total: Int) {
         update {
-            if !inFramePhase { inFramePhase = true; phaseStart = Date() }
+            // The bar follows the rollouts until they are all done and the frame total is known.
+            if !inFramePhase, total > 0, episodes.done == episodes.total { inFramePhase = true; phaseStart = Date() }
             frames = (encoded, total)
         }
     }

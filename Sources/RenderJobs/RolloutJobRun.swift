@@ -30,8 +30,10 @@ public final class JobCancellation: @unchecked Sendable {
 }
 
 extension RolloutJob {
-    /// Plays every variant on every seed, then draws and encodes the video frame by frame (each frame is drawn,
-    /// handed to the encoder and overwritten by the next; only the rollouts stay in memory).
+    /// Plays every variant on every seed and draws and encodes the video frame by frame (each frame is drawn,
+    /// handed to the encoder and overwritten by the next; only the rollouts stay in memory). Rollouts run on all
+    /// cores in the background, seed by seed; each page of the video is drawn as soon as its seeds are played, so
+    /// drawing and encoding overlap the later rollouts. Results equal a serial run.
     ///
     /// The encoder is opened first, so a bad path, size or missing codec fails before any forward pass. The video
     /// is written to a hidden temporary file renamed onto `path` at the end; on any error or cancellation the
@@ -57,38 +59,51 @@ extension RolloutJob {
         let frameLayout = self.frameLayout
         let encoder = try VideoEncoder(path: path, width: frameLayout.width, height: frameLayout.height, fps: fps)
         do {
-            var timing = (patches: Duration.zero, rollouts: Duration.zero, drawing: Duration.zero, encoding: Duration.zero)
+            var timing = (patches: Duration.zero, drawing: Duration.zero, encoding: Duration.zero)
             var start = clock.now
             let resolved = try resolveVariants(network: network, renderer: observations)
             timing.patches = clock.now - start
             try checkCancelled(cancellation)
 
-            start = clock.now
-            let rollouts = try playAll(resolved, evaluator: PolicyEvaluator(network: network, renderer: observations),
-                                       progress: progress)
-            timing.rollouts = clock.now - start
-            try checkCancelled(cancellation)
-
-            let schedule = RolloutFrameSchedule(
-                rollouts: rollouts, variantNames: variants.map(\.name), seedsPerPage: frameLayout.groupsPerFrame,
-                titleFrames: max(1, fps), endFrames: max(1, fps), selection: selection)
             let renderer = RolloutFrameRenderer(layout: frameLayout, sprites: sprites, padding: padding)
             let canvas = try renderer.makeCanvas()
-            let total = schedule.frameCount
-            progress?.framesAdvanced(encoded: 0, total: total)
-            try schedule.forEachFrame { _, _, content in
-                try checkCancelled(cancellation)
-                let drawStart = clock.now
-                try renderer.draw(content, on: canvas)
-                let encodeStart = clock.now
-                try canvas.withUnsafePixels { pixels, _, _, stride in
-                    try encoder.append(UnsafeRawBufferPointer(pixels), layout: .bgra, bytesPerRow: stride)
-                }
-                let end = clock.now
-                timing.drawing += encodeStart - drawStart
-                timing.encoding += end - encodeStart
-                progress?.framesAdvanced(encoded: encoder.frameCount, total: total)
+            // Rollouts play in the background; each page is drawn and encoded as soon as its seeds are done.
+            let pipeline = RolloutPipeline(variants: resolved)
+            pipeline.start(seeds: seeds, variants: resolved, generator: generator,
+                           evaluator: PolicyEvaluator(network: network, renderer: observations), maxSteps: maxSteps,
+                           selection: selection, parallel: parallel, progress: progress)
+            let pages = stride(from: 0, to: seeds.count, by: frameLayout.groupsPerFrame).map {
+                Array($0..<min(seeds.count, $0 + frameLayout.groupsPerFrame))
             }
+            var rollouts: [[Rollout]] = []
+            var totalFrames = 0
+            do {
+                for page in pages {
+                    let pageRollouts = try pipeline.waitForSeeds(page)
+                    rollouts += pageRollouts
+                    let schedule = frameSchedule(pageRollouts, layout: frameLayout)
+                    if totalFrames == 0, let all = pipeline.allRollouts() {
+                        totalFrames = encoder.frameCount + frameSchedule(Array(all[(page[0])...]), layout: frameLayout).frameCount
+                    }
+                    try schedule.forEachFrame { _, _, content in
+                        try checkCancelled(cancellation)
+                        let drawStart = clock.now
+                        try renderer.draw(content, on: canvas)
+                        let encodeStart = clock.now
+                        try canvas.withUnsafePixels { pixels, _, _, stride in
+                            try encoder.append(UnsafeRawBufferPointer(pixels), layout: .bgra, bytesPerRow: stride)
+                        }
+                        let end = clock.now
+                        timing.drawing += encodeStart - drawStart
+                        timing.encoding += end - encodeStart
+                        progress?.framesAdvanced(encoded: encoder.frameCount, total: totalFrames)
+                    }
+                }
+            } catch {
+                pipeline.stopAndWait()
+                throw error
+            }
+            let rolloutSeconds = pipeline.waitForAll()
             start = clock.now
             try encoder.finish()
             timing.encoding += clock.now - start
@@ -99,7 +114,7 @@ extension RolloutJob {
             return RolloutJobSummary(
                 path: path, width: frameLayout.width, height: frameLayout.height, fps: fps,
                 codec: encoder.codec.rawValue, frames: encoder.frameCount, episodes: episodes,
-                patchSeconds: timing.patches.seconds, rolloutSeconds: timing.rollouts.seconds,
+                patchSeconds: timing.patches.seconds, rolloutSeconds: rolloutSeconds,
                 drawingSeconds: timing.drawing.seconds, encodingSeconds: timing.encoding.seconds,
                 totalSeconds: (clock.now - started).seconds)
         } catch {
@@ -125,48 +140,15 @@ extension RolloutJob {
         }
     }
 
-    /// The rollouts, in parallel when `parallel`, reporting seeds as all their episodes finish.
-    func playAll(_ variants: [[RolloutVariant]], evaluator: PolicyEvaluator,
-                 progress: (any RolloutProgressReporting)?) throws -> [[Rollout]] {
-        let counter = SeedCompletion(seedCount: seeds.count, episodesPerSeed: variants.map(\.count))
-        progress?.rolloutsAdvanced(seedsDone: 0, seedCount: seeds.count, episodesDone: 0, episodeCount: counter.episodeCount)
-        return try Rollouts.run(
-            seeds: seeds, variants: variants, generator: generator, evaluator: evaluator, maxSteps: maxSteps,
-            selection: selection, parallel: parallel
-        ) { seedIndex, finished, total in
-            let seedsDone = counter.finishEpisode(of: seedIndex)
-            progress?.rolloutsAdvanced(seedsDone: seedsDone, seedCount: counter.seedCount, episodesDone: finished,
-                                       episodeCount: total)
-        }
+    /// The frames of `rollouts` (consecutive seeds), one page per `layout.groupsPerFrame` seeds.
+    func frameSchedule(_ rollouts: [[Rollout]], layout: RolloutFrameLayout) -> RolloutFrameSchedule {
+        RolloutFrameSchedule(rollouts: rollouts, variantNames: variants.map(\.name), seedsPerPage: layout.groupsPerFrame,
+                             titleFrames: max(1, fps), endFrames: max(1, fps), selection: selection)
     }
 }
 
 private func checkCancelled(_ cancellation: JobCancellation?) throws {
     if cancellation?.isCancelled == true { throw JobError("cancelled; no video written") }
-}
-
-/// Counts finished episodes per seed from worker threads.
-private final class SeedCompletion: @unchecked Sendable {
-    let seedCount: Int
-    let episodeCount: Int
-    private var remaining: [Int]
-    private var seedsDone = 0
-    private let lock = NSLock()
-
-    init(seedCount: Int, episodesPerSeed: [Int]) {
-        self.seedCount = seedCount
-        remaining = episodesPerSeed
-        episodeCount = episodesPerSeed.reduce(0, +)
-    }
-
-    /// Records one finished episode of seed `index`; returns the number of seeds with all episodes done.
-    func finishEpisode(of index: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        remaining[index] -= 1
-        if remaining[index] == 0 { seedsDone += 1 }
-        return seedsDone
-    }
 }
 
 fileprivate extension Duration {

@@ -64,6 +64,25 @@ struct RolloutVideoTests {
         try RolloutFixtures.dumpFrames(of: path, indices: [0, 15, 30], prefix: "grid")
     }
 
+    @Test("the background rollouts of the job equal a serial run, and the video bytes are identical")
+    func pipelineDeterminism() throws {
+        let scratch = try RolloutFixtures.Scratch()
+        defer { scratch.remove() }
+        var serial = try Self.job(seeds: [0, 1, 2])
+        serial.parallel = false
+        serial.selection = RolloutJob.selection(sampleSeed: 9)
+        var parallel = serial
+        parallel.parallel = true
+        let a = try serial.run(network: RolloutFixtures.network.get(), assets: RolloutFixtures.assets.get(),
+                               to: scratch.file("serial.mp4"))
+        let b = try parallel.run(network: RolloutFixtures.network.get(), assets: RolloutFixtures.assets.get(),
+                                 to: scratch.file("parallel.mp4"))
+        #expect(a.episodes == b.episodes)
+        #expect(a.frames == b.frames)
+        #expect(FileManager.default.contents(atPath: scratch.file("serial.mp4"))
+            == FileManager.default.contents(atPath: scratch.file("parallel.mp4")))
+    }
+
     @Test("three variants side by side make a wider frame")
     func threeVariants() throws {
         let job = try Self.job(variants: ["original", "cheese:coeff=-1", "top-right:coeff=1"])
