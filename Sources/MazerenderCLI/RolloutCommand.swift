@@ -43,8 +43,7 @@ struct RolloutCommand: ParsableCommand {
         "Policy variants to compare, side by side in this order (see VARIANT below).", valueName: "variant"))
     var variants: [String] = ["original", "cheese:coeff=-1"]
 
-    @Option(help: "Policy checkpoint (.pth or .safetensors). Required until the bundled agent exists.")
-    var model: String?
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .long, defaultAsFlag: 0, parsing: .next,
             help: ArgumentHelp("Sample actions from the policy's distribution (reproducibly, from SEED, default 0) instead of taking the most probable.",
@@ -72,9 +71,6 @@ struct RolloutCommand: ParsableCommand {
         guard (1...10_000).contains(maxSteps) else { throw ValidationError("--max-steps \(maxSteps) is out of range; use 1...10000") }
         guard !variants.isEmpty else { throw ValidationError("--variants needs at least one VARIANT, e.g. original") }
         _ = try parsedVariants()
-        guard model != nil else {
-            throw ValidationError("--model is required: no bundled agent is installed yet (Assets/agent/ is empty); pass --model PATH to a .pth or .safetensors checkpoint")
-        }
     }
 
     func parsedVariants() throws -> [RolloutVariantSpec] {
@@ -96,8 +92,7 @@ struct RolloutCommand: ParsableCommand {
     func run() throws {
         let job = try self.job
         let renderer = try assetOptions.renderer()
-        guard let model else { throw JobError("--model is required") }
-        let network = try RolloutJob.loadNetwork(path: model)
+        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
         let cancellation = JobCancellation()
         let interrupt = InterruptHandler { cancellation.cancel() }
         defer { interrupt.stop() }

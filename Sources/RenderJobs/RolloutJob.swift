@@ -1,6 +1,5 @@
 import ActivationPatching
 import Foundation
-import ImpalaPolicy
 import MazeRendering
 import MazeSimulation
 import PolicyAnalysis
@@ -103,19 +102,6 @@ public struct RolloutJob: Sendable {
     /// `.argmax`, or `.sample(seed:)` when a sampling seed is given (`--sample [SEED]`).
     public static func selection(sampleSeed: UInt32?) -> ActionSelection {
         sampleSeed.map { .sample(seed: $0) } ?? .argmax
-    }
-
-    /// Loads the policy checkpoint at `path` (`.pth` or `.safetensors`).
-    /// - Throws: `JobError` naming the file and what is wrong with it.
-    public static func loadNetwork(path: String) throws(JobError) -> ImpalaNetwork {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw JobError("--model \(path): no such file; pass a .pth or .safetensors policy checkpoint")
-        }
-        do {
-            return try ImpalaNetwork(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw JobError("--model \(path): \(error)")
-        }
     }
 
     /// Video extensions the encoder writes.

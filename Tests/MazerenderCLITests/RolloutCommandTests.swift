@@ -72,8 +72,9 @@ struct RolloutCommandTests {
         #expect(message.contains(expected), "\(message)")
     }
 
-    @Test("--model is required until the bundled agent exists, and the message says so")
-    func modelRequired() {
+    @Test("without a bundled agent --model is required, and the message says so",
+          .enabled(if: ModelLocator.defaultModelURL() == nil, "a bundled agent or $MAZERENDER_MODEL is installed"))
+    func modelRequired() throws {
         let (message, code) = failure(["--out", "/tmp/v.mp4"])
         #expect(code == 64)
         #expect(message.contains("--model"))
@@ -81,7 +82,7 @@ struct RolloutCommandTests {
 
     @Test("an unreadable --model is a runtime error naming the file")
     func badModel() {
-        #expect(throws: JobError.self) { try RolloutJob.loadNetwork(path: "/nonexistent/agent.pth") }
+        #expect(throws: JobError.self) { try ModelLocator.loadNetwork(explicit: "/nonexistent/agent.pth") }
     }
 
     @Test("variant syntax", arguments: [

@@ -14,9 +14,7 @@ enum RolloutFixtures {
         .appendingPathComponent("shared/reference/impala/impala_s1_seed0_perturbed.pth").path
     static let assetDirectory = packageRoot.appendingPathComponent(ObservationAssets.relativeDirectory).path
 
-    static let network: Result<ImpalaNetwork, JobError> = Result { () throws(JobError) -> ImpalaNetwork in
-        try RolloutJob.loadNetwork(path: modelPath)
-    }
+    static let network: Result<ImpalaNetwork, any Error> = Result { try ModelLocator.loadNetwork(explicit: modelPath) }
     static let assets: Result<ObservationAssets, ObservationAssetError> = Result {
         () throws(ObservationAssetError) -> ObservationAssets in try ObservationAssets(directory: assetDirectory)
     }
