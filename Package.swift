@@ -11,7 +11,7 @@ let package = Package(
         .library(name: "ActivationPatching", targets: ["ActivationPatching"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
@@ -67,7 +67,8 @@ let package = Package(
         ]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
-            "MazerenderCLI", "RenderJobs", "MazeSimulation",
+            "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
+            "MazeObservation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]
