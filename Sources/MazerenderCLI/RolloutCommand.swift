@@ -5,8 +5,8 @@ import RenderJobs
 
 extension RolloutJob.Layout: ExpressibleByArgument {}
 
-struct RolloutCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct RolloutCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "rollout",
         abstract: "Play the policy on seeds, unpatched and patched, and write a side-by-side video (.mp4, .gif, .webm).",
         discussion: """
@@ -56,7 +56,7 @@ struct RolloutCommand: ParsableCommand {
     @OptionGroup var level: LevelOptions
     @OptionGroup var assetOptions: AssetOptions
 
-    func validate() throws {
+    public func validate() throws {
         do {
             try RolloutJob.checkOutput(out)
         } catch {
@@ -81,7 +81,8 @@ struct RolloutCommand: ParsableCommand {
         }
     }
 
-    var job: RolloutJob {
+    /// The job these options describe (public for in-process parsing tests).
+    public var job: RolloutJob {
         get throws {
             RolloutJob(seeds: seeds.seeds, variants: try parsedVariants(), generator: level.generator,
                        maxSteps: maxSteps, selection: RolloutJob.selection(sampleSeed: sample), fps: fps,
@@ -89,7 +90,9 @@ struct RolloutCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    public init() {}
+
+    public func run() throws {
         let job = try self.job
         let renderer = try assetOptions.renderer()
         let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-@testable import MazerenderCLI
+import MazerenderCLI
 import RenderJobs
 import Testing
 
