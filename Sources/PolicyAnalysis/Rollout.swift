@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import ImpalaPolicy
 import MazeSimulation
@@ -102,24 +101,9 @@ public enum Rollouts {
         maxSteps: Int = 256, selection: ActionSelection = .argmax, parallel: Bool = true,
         progress: (@Sendable (_ finishedEpisodes: Int, _ totalEpisodes: Int) -> Void)? = nil
     ) throws -> [[Rollout]] {
-        let jobs = seeds.flatMap { seed in variants.indices.map { (seed, $0) } }
-        let results = ResultSlots<Result<Rollout, any Error>>(count: jobs.count)
-        let work: @Sendable (Int) -> Void = { job in
-            let (seed, variantIndex) = jobs[job]
-            let outcome = Result {
-                try play(generator.generate(seed: seed), variant: variants[variantIndex], variantIndex: variantIndex,
-                         evaluator: evaluator, maxSteps: maxSteps, selection: selection)
-            }
-            let finished = results.store(outcome, at: job)
-            progress?(finished, jobs.count)
-        }
-        if parallel {
-            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work)
-        } else {
-            for job in jobs.indices { work(job) }
-        }
-        let flat = try results.values.map { try $0!.get() }
-        return seeds.indices.map { s in Array(flat[(s * variants.count)..<((s + 1) * variants.count)]) }
+        try run(seeds: seeds, variants: Array(repeating: variants, count: seeds.count), generator: generator,
+                evaluator: evaluator, maxSteps: maxSteps, selection: selection, parallel: parallel,
+                progress: progress.map { report in { @Sendable _, finished, total in report(finished, total) } })
     }
 
     /// Draws an index with probability proportional to `weights` from one raw 32-bit output.
