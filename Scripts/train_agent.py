@@ -72,6 +72,18 @@ class Localiser(nn.Module):
         return self.head(block2).flatten(2)  # [B, 2, 256]
 
 
+class FieldHead(nn.Module):
+    """Training-only head on block2's output: the shortest-path action at every cell of the 16x16 map. One
+    observation then teaches the whole maze's path field, not just the mouse's step."""
+
+    def __init__(self, channels, actions=15):
+        super().__init__()
+        self.head = nn.Conv2d(channels, actions, 1)
+
+    def forward(self, block2):
+        return self.head(block2).flatten(2)  # [B, 15, 256]
+
+
 class Policy(nn.Module):
     def __init__(self, scale, actions=15):
         super().__init__()
@@ -104,6 +116,10 @@ def main():
     parser.add_argument("--aux-weight", type=float, default=1.0,
                         help="weight of the auxiliary mouse/cheese localisation losses (training only)")
     parser.add_argument("--checkpoint-every", type=int, default=250)
+    parser.add_argument("--field-weight", type=float, default=0.0,
+                        help="weight of the auxiliary path-field loss: predict, at every cell of block2's 16x16 map, "
+                             "the shortest-path action there (needs fields.npy; training only)")
+    parser.add_argument("--init", default=None, help="start from this checkpoint's weights (a second training phase)")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
@@ -133,8 +149,15 @@ def main():
 
     positions = torch.from_numpy(np.load(f"{args.data}/positions.npy"))
     model = Policy(args.scale)
+    if args.init:
+        model.load_state_dict(torch.load(args.init)["model_state_dict"])
     localiser = Localiser(32 * args.scale)
-    optimizer = torch.optim.Adam(list(model.parameters()) + list(localiser.parameters()), lr=args.lr)
+    field_head = FieldHead(32 * args.scale)
+    fields = None
+    if args.field_weight > 0:
+        fields = torch.from_numpy(np.load(f"{args.data}/fields.npy").reshape(len(levels), 256).astype(np.int64))
+    optimizer = torch.optim.Adam(list(model.parameters()) + list(localiser.parameters()) + list(field_head.parameters()),
+                                 lr=args.lr)
     warmup = max(1, args.steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / warmup)
                                                  * 0.5 * (1 + np.cos(np.pi * min(step, args.steps) / args.steps)))
@@ -176,6 +199,8 @@ def main():
         aux = F.cross_entropy(maps[:, 0], channel_cell(where[:, 0], where[:, 1])) + \
             F.cross_entropy(maps[:, 1], channel_cell(where[:, 2], where[:, 3]))
         loss = F.cross_entropy(logits, y)
+        if fields is not None:
+            aux = aux + args.field_weight * F.cross_entropy(field_head(block2), fields[index], ignore_index=255)
         optimizer.zero_grad()
         (loss + args.aux_weight * aux).backward()
         optimizer.step()

@@ -7,7 +7,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Measure a maze agent: in-distribution success, cheese-anywhere behaviour, the decision-square test.",
         discussion: """
-            Rollouts take the argmax action, up to --max-steps steps (procgen's 500 by default). In distribution: \
+            Rollouts take the argmax action, up to --max-steps steps (256 by default). In distribution: \
             procgenAISC maze_aisc levels with rand_region=N. Cheese anywhere: procgen's own levels. Decision square: \
             P(step toward the cheese) there, without a patch and with the level's cheese vector at coefficient -1.
             """
@@ -22,8 +22,8 @@ struct EvaluateCommand: ParsableCommand {
     var randRegion = 5
     @Option(parsing: .unconditional, help: "Levels for the decision-square test.", transform: parseSeeds)
     var decisionSeeds: SeedList = try! SeedList("0..99")
-    @Option(help: "Step limit per episode.")
-    var maxSteps = 500
+    @Option(help: "Step limit per episode (the rollout command's default; procgen's own timeout is 500).")
+    var maxSteps = 256
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 

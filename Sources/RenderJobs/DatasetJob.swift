@@ -31,12 +31,15 @@ public struct DatasetJob: Sendable {
 
     /// Writes `observations.npy` (uint8 `[N, 64, 64, 3]`), `actions.npy` (uint8 `[N]`, procgen action indices)
     /// `levels.npy` (float32 `[N]`, the level seed of each sample) and `positions.npy` (float32 `[N, 4]`: mouse x, y
-    /// and cheese x, y in world cells, y up) into `directory`.
+    /// and cheese x, y in world cells, y up) and `fields.npy` (uint8 `[N, 16, 16]`: for each cell of the
+    /// 16x16 block-2 activation map, the shortest-path action of the maze cell under its centre, 255 where
+    /// that is a wall, the padding or the cheese) into `directory`.
     public func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
         var observations: [UInt8] = []
         var actions: [UInt8] = []
         var levels: [Float] = []
         var positions: [Float] = []
+        var fields: [UInt8] = []
         var random = MersenneTwister(seed: samplingSeed)
         var skipped = 0
         for seed in seeds {
@@ -46,6 +49,7 @@ public struct DatasetJob: Sendable {
                 continue
             }
             let steps = maze.distances(from: cheese)
+            let field = Self.actionField(of: maze, distances: steps)
             var cells = maze.legalMousePositions
             // Partial Fisher-Yates with raw mt19937 outputs: the first `take` cells are a uniform sample.
             let take = min(cellsPerLevel, cells.count)
@@ -64,6 +68,7 @@ public struct DatasetJob: Sendable {
                 actions.append(UInt8(Self.action(from: cell, to: next).rawValue))
                 levels.append(Float(seed))
                 positions += [Float(state.mouse.x), Float(state.mouse.y), Float(maze.cheese!.x), Float(maze.cheese!.y)]
+                fields += field
             }
         }
         let count = actions.count
@@ -75,12 +80,30 @@ public struct DatasetJob: Sendable {
             try NumpyFile.write(.uint8(shape: [count], values: actions), to: base.appendingPathComponent("actions.npy"))
             try NumpyFile.write(.float32(shape: [count], values: levels), to: base.appendingPathComponent("levels.npy"))
             try NumpyFile.write(.float32(shape: [count, 4], values: positions), to: base.appendingPathComponent("positions.npy"))
+            try NumpyFile.write(.uint8(shape: [count, 16, 16], values: fields), to: base.appendingPathComponent("fields.npy"))
         } catch {
             throw JobError("dataset \(directory): \(error)")
         }
         var labelCounts: [Int: Int] = [:]
         for action in actions { labelCounts[Int(action), default: 0] += 1 }
         return Summary(samples: count, levels: seeds.count - skipped, skippedLevels: skipped, labelCounts: labelCounts)
+    }
+
+    /// The shortest-path action (toward the cheese) of the maze cell under the centre of each cell of the 16x16
+    /// block-2 map (4 observation pixels per map cell, 2.56 pixels per world cell in hard mode); 255 elsewhere.
+    static func actionField(of maze: MazeState, distances: [MazePoint: Int]) -> [UInt8] {
+        var field = [UInt8](repeating: 255, count: 256)
+        let pixelsPerCell = 64.0 / Double(maze.worldDimension)
+        for row in 0..<16 {
+            for column in 0..<16 {
+                let world = WorldPoint(x: Int(Double(column * 4 + 2) / pixelsPerCell),
+                                       y: maze.worldDimension - 1 - Int(Double(row * 4 + 2) / pixelsPerCell))
+                guard let cell = maze.maze(world), let here = distances[cell], here > 0,
+                      let next = cell.neighbours.first(where: { distances[$0] == here - 1 }) else { continue }
+                field[row * 16 + column] = UInt8(action(from: cell, to: next).rawValue)
+            }
+        }
+        return field
     }
 
     static func action(from cell: MazePoint, to next: MazePoint) -> MazeAction {
