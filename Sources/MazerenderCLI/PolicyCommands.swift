@@ -10,7 +10,7 @@ struct ModelOptions: ParsableArguments {
 
     func validate() throws {
         if model == nil, ModelLocator.defaultModelURL() == nil {
-            throw ValidationError("--model FILE is required: no bundled agent is installed")
+            throw ValidationError("--model FILE is required: the bundled agent (\(ModelLocator.bundledRelativePath)) was not found and $\(ModelLocator.environmentVariable) is not set")
         }
     }
 }

@@ -1,0 +1,37 @@
+import Foundation
+import ImpalaPolicy
+import MazeObservation
+import RenderJobs
+import Testing
+
+/// The bundled agent is every command's default model, and its model card's evaluation must be reproducible.
+@Suite("bundled agent")
+struct BundledAgentTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the default model is the bundled checkpoint, in the published format, scale 1")
+    func defaultModel() throws {
+        let url = try #require(ModelLocator.defaultModelURL(environment: [:]))
+        #expect(url.standardizedFileURL.path == Self.packageRoot.appendingPathComponent(ModelLocator.bundledRelativePath).standardizedFileURL.path)
+        let network = try ModelLocator.loadNetwork(explicit: nil)
+        #expect(network.scale == 1 && network.actionCount == 15 && network.channels == [16, 32, 32])
+    }
+
+    @Test("mazerender evaluate reproduces MODEL_CARD.md (full default seed sets)")
+    func modelCardNumbers() throws {
+        let network = try ModelLocator.loadNetwork(explicit: nil)
+        let renderer = ObservationRenderer(assets: try ObservationAssets.load())
+        let job = EvaluationJob(inDistributionSeeds: Array(1_000_000...1_000_499), anywhereSeeds: Array(0...999),
+                                decisionSeeds: Array(0...99), maxSteps: 256)
+        let report = try job.run(network: network, renderer: renderer)
+        // MODEL_CARD.md: 83/500, 207/1000, 16/687, 52 levels, medians 0.397 -> 0.211, raised on 18.
+        // A single argmax flip between BLAS kernels may move a count by one or two, no more.
+        #expect(report.inDistribution.total == 500 && abs(report.inDistribution.reached - 83) <= 2)
+        #expect(report.anywhere.total == 1000 && abs(report.anywhere.reached - 207) <= 2)
+        #expect(report.topRightFirst.eligible == 687 && abs(report.topRightFirst.count - 16) <= 2)
+        #expect(report.decision.seeds == 52 && abs(report.decision.rose - 18) <= 1)
+        #expect(abs(report.decision.medianOriginal - 0.397) < 0.002)
+        #expect(abs(report.decision.medianPatched - 0.211) < 0.002)
+    }
+}
