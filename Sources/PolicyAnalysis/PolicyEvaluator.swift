@@ -21,14 +21,7 @@ public struct PolicyEvaluator: Sendable {
 
     /// The network input for `states`: `[N, 3, 64, 64]`, bytes divided by 255.
     public func input(for states: [MazeState]) -> Tensor {
-        let plane = Observation.byteCount
-        var scalars = [Float](repeating: 0, count: states.count * plane)
-        scalars.withUnsafeMutableBufferPointer { buffer in
-            for (index, state) in states.enumerated() {
-                renderer.render(state, intoCHW: UnsafeMutableBufferPointer(rebasing: buffer[(index * plane)..<((index + 1) * plane)]))
-            }
-        }
-        return Tensor(shape: [states.count, 3, 64, 64], scalars: scalars)
+        renderer.networkInput(for: states)
     }
 
     /// Forward passes over `states` in batches of `batchSize`, with `edits` applied in every pass.
@@ -97,5 +90,19 @@ public struct ActionDistribution: Hashable, Sendable {
                 groups: Array(output.groupProbabilities.scalars[(n * 5)..<((n + 1) * 5)]),
                 value: output.values[n])
         }
+    }
+}
+
+extension ObservationRenderer {
+    /// The policy network's input for `states`: `[N, 3, 64, 64]` floats, each observation byte divided by 255.
+    public func networkInput(for states: [MazeState]) -> Tensor {
+        let plane = Observation.byteCount
+        var scalars = [Float](repeating: 0, count: states.count * plane)
+        scalars.withUnsafeMutableBufferPointer { buffer in
+            for (index, state) in states.enumerated() {
+                render(state, intoCHW: UnsafeMutableBufferPointer(rebasing: buffer[(index * plane)..<((index + 1) * plane)]))
+            }
+        }
+        return Tensor(shape: [states.count, 3, 64, 64], scalars: scalars)
     }
 }

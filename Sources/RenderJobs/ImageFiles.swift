@@ -1,5 +1,6 @@
 import Foundation
 import MazeObservation
+import ModelFiles
 
 /// Writing image files so that a failure never leaves a half-written file under the requested name.
 public enum ImageFiles {
@@ -17,17 +18,10 @@ public enum ImageFiles {
 
     /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(JobError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try Data(bytes).write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-            }
+            try AtomicFile.write(bytes, to: URL(fileURLWithPath: path))
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw JobError("cannot write \(path): \(error.localizedDescription); check that the folder exists and is writable")
+            throw JobError("\(error) Check that the folder exists and is writable.")
         }
     }
 }

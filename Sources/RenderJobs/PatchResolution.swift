@@ -2,6 +2,7 @@ import ActivationPatching
 import ImpalaPolicy
 import MazeObservation
 import MazeSimulation
+import PolicyAnalysis
 import Tensors
 
 /// Turns patch specs into the forward-pass edits for one target level.
@@ -23,10 +24,7 @@ public func resolveEdits(specs: [PatchSpec], targetSeed: Int32, network: ImpalaN
                          renderer: ObservationRenderer, generator: LevelGenerator) throws -> [ActivationEdit] {
     guard !specs.isEmpty else { return [] }
     let resolver = PatchResolver(network: network) { seed, variant in
-        let maze = try patchSourceMaze(seed: seed, variant: variant, generator: generator)
-        var scalars = [Float](repeating: 0, count: Observation.byteCount)
-        scalars.withUnsafeMutableBufferPointer { renderer.render(maze, intoCHW: $0) }
-        return Tensor(shape: [1, 3, 64, 64], scalars: scalars)
+        renderer.networkInput(for: [try patchSourceMaze(seed: seed, variant: variant, generator: generator)])
     }
     return try resolver.patch(for: specs, targetSeed: Int(targetSeed)).edits(for: network)
 }

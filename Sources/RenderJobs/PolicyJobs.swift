@@ -4,6 +4,7 @@ import ImpalaPolicy
 import MazeObservation
 import MazeSimulation
 import ModelFiles
+import PolicyAnalysis
 import Tensors
 
 /// `mazerender logits` and `mazerender activations`: the policy on a seed's first observation, patched or not.
@@ -22,9 +23,7 @@ public struct PolicyJobs {
     public func input(seed: Int32, edits: MazeEdits) throws -> Tensor {
         var maze = generator.generate(seed: seed)
         try edits.apply(to: &maze)
-        var scalars = [Float](repeating: 0, count: Observation.byteCount)
-        scalars.withUnsafeMutableBufferPointer { renderer.render(maze, intoCHW: $0) }
-        return Tensor(shape: [1, 3, 64, 64], scalars: scalars)
+        return renderer.networkInput(for: [maze])
     }
 
     /// One JSON line for `seed`: `seed, logits (15), log_softmax (15), probs {left, down, up, right, noop}, value`.
