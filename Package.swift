@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
-            "MazeObservation",
+            "MazeObservation", "ModelFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

@@ -11,13 +11,18 @@ public struct DatasetJob: Sendable {
     public var generator: LevelGenerator
     /// Positions drawn per level, without replacement (all of them when the level has fewer).
     public var cellsPerLevel: Int
+    /// Further positions per level drawn from the shortest path between the start cell and the cheese, where
+    /// an agent's own episodes spend most of their steps (0: uniform sampling only).
+    public var pathCellsPerLevel: Int
     /// Seeds the position and facing draws.
     public var samplingSeed: UInt32
 
-    public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, samplingSeed: UInt32) {
+    public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, pathCellsPerLevel: Int = 0,
+                samplingSeed: UInt32) {
         self.seeds = seeds
         self.generator = generator
         self.cellsPerLevel = cellsPerLevel
+        self.pathCellsPerLevel = pathCellsPerLevel
         self.samplingSeed = samplingSeed
     }
 
@@ -50,14 +55,13 @@ public struct DatasetJob: Sendable {
             }
             let steps = maze.distances(from: cheese)
             let field = Self.actionField(of: maze, distances: steps)
-            var cells = maze.legalMousePositions
-            // Partial Fisher-Yates with raw mt19937 outputs: the first `take` cells are a uniform sample.
-            let take = min(cellsPerLevel, cells.count)
-            for i in 0..<take {
-                let j = i + Int(random.next() % UInt32(cells.count - i))
-                cells.swapAt(i, j)
+            var chosen: [MazePoint] = []
+            if pathCellsPerLevel > 0, var path = maze.pathToCheese?.dropLast().map({ $0 }) {
+                chosen = Self.draw(pathCellsPerLevel, from: &path, using: &random)
             }
-            for cell in cells.prefix(take) {
+            var others = maze.legalMousePositions.filter { !chosen.contains($0) }
+            chosen += Self.draw(cellsPerLevel, from: &others, using: &random)
+            for cell in chosen {
                 guard let here = steps[cell] else { continue }
                 // The neighbour one step closer to the cheese, in the order left, down, up, right.
                 guard let next = cell.neighbours.first(where: { steps[$0] == here - 1 }) else { continue }
@@ -104,6 +108,17 @@ public struct DatasetJob: Sendable {
             }
         }
         return field
+    }
+
+    /// A uniform sample of `count` cells without replacement (all of them when there are fewer): a partial
+    /// Fisher-Yates shuffle driven by raw mt19937 outputs.
+    static func draw(_ count: Int, from cells: inout [MazePoint], using random: inout MersenneTwister) -> [MazePoint] {
+        let take = min(count, cells.count)
+        for i in 0..<take {
+            let j = i + Int(random.next() % UInt32(cells.count - i))
+            cells.swapAt(i, j)
+        }
+        return Array(cells.prefix(take))
     }
 
     static func action(from cell: MazePoint, to next: MazePoint) -> MazeAction {

@@ -1,0 +1,97 @@
+import Foundation
+import MazeObservation
+import MazeSimulation
+import ModelFiles
+import RenderJobs
+import Testing
+
+/// `mazerender dataset` feeds the bundled agent's training: every sample must show the state it claims and carry
+/// the first step of the shortest path to the cheese, recomputed here from the level alone.
+@Suite("mazerender dataset")
+struct DatasetJobTests {
+    static let seeds: [Int32] = Array(0..<40)
+    static let generator = LevelGenerator(variant: .aisc(randRegion: 5))
+
+    struct Samples {
+        var observations: [UInt8], actions: [UInt8], levels: [Float], positions: [Float], fields: [UInt8]
+        var count: Int { actions.count }
+    }
+
+    static func write(cells: Int, pathCells: Int) throws -> Samples {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-test-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let job = DatasetJob(seeds: seeds, generator: generator, cellsPerLevel: cells, pathCellsPerLevel: pathCells,
+                             samplingSeed: 7)
+        _ = try job.write(to: directory.path, renderer: ObservationRenderer(assets: try ObservationAssets.load()))
+        func bytes(_ name: String, shape tail: [Int]) throws -> [UInt8] {
+            guard case let .uint8(shape, values) = try NumpyFile.read(contentsOf: directory.appendingPathComponent(name)),
+                  Array(shape.dropFirst()) == tail else { throw DatasetTestError.layout(name) }
+            return values
+        }
+        func floats(_ name: String, shape tail: [Int]) throws -> [Float] {
+            guard case let .float32(shape, values) = try NumpyFile.read(contentsOf: directory.appendingPathComponent(name)),
+                  Array(shape.dropFirst()) == tail else { throw DatasetTestError.layout(name) }
+            return values
+        }
+        return Samples(observations: try bytes("observations.npy", shape: [64, 64, 3]), actions: try bytes("actions.npy", shape: []),
+                       levels: try floats("levels.npy", shape: []), positions: try floats("positions.npy", shape: [4]),
+                       fields: try bytes("fields.npy", shape: [16, 16]))
+    }
+
+    enum DatasetTestError: Error { case layout(String) }
+
+    @Test("each sample's observation, label and path field agree with the level it names")
+    func samplesMeanWhatTheySay() throws {
+        let samples = try Self.write(cells: 3, pathCells: 2)
+        let renderer = ObservationRenderer(assets: try ObservationAssets.load())
+        #expect(samples.count > 100 && samples.count <= Self.seeds.count * 5)
+        for i in 0..<samples.count {
+            let maze = Self.generator.generate(seed: Int32(samples.levels[i]))
+            let cheese = try #require(maze.cheeseMaze)
+            var state = maze
+            state.mouse = WorldPoint(x: Int(samples.positions[4 * i]), y: Int(samples.positions[4 * i + 1]))
+            #expect(maze.cheese == WorldPoint(x: Int(samples.positions[4 * i + 2]), y: Int(samples.positions[4 * i + 3])))
+            let distance = maze.distances(from: cheese)
+            let before = try #require(distance[state.mouseMaze])
+            let action = try #require(MazeAction(rawValue: Int(samples.actions[i])))
+            var moved = state
+            _ = moved.applyMove(action)
+            #expect(distance[moved.mouseMaze] == before - 1, "sample \(i): action \(action) does not approach the cheese")
+
+            let observation = Array(samples.observations[(i * 12288)..<((i + 1) * 12288)])
+            let facings: [Facing] = [.left, .right]
+            #expect(facings.contains { facing in
+                state.facing = facing
+                return renderer.render(state).rgb == observation
+            }, "sample \(i): the observation is not the level with the mouse there")
+
+            // The field cell whose centre pixel falls in the mouse's cell carries the same label.
+            let pixelsPerCell = 64.0 / Double(maze.worldDimension)
+            for row in 0..<16 {
+                for column in 0..<16 where Int(Double(column * 4 + 2) / pixelsPerCell) == state.mouse.x
+                    && maze.worldDimension - 1 - Int(Double(row * 4 + 2) / pixelsPerCell) == state.mouse.y {
+                    #expect(samples.fields[i * 256 + row * 16 + column] == samples.actions[i], "sample \(i) field")
+                }
+            }
+        }
+    }
+
+    @Test("--path-cells-per-level draws that many distinct cells from the start-to-cheese path, then uniform ones")
+    func pathCells() throws {
+        let samples = try Self.write(cells: 1, pathCells: 3)
+        var byLevel: [Int32: [MazePoint]] = [:]
+        for i in 0..<samples.count {
+            let maze = Self.generator.generate(seed: Int32(samples.levels[i]))
+            let cell = try #require(maze.maze(WorldPoint(x: Int(samples.positions[4 * i]), y: Int(samples.positions[4 * i + 1]))))
+            byLevel[Int32(samples.levels[i]), default: []].append(cell)
+        }
+        for (seed, cells) in byLevel {
+            let maze = Self.generator.generate(seed: seed)
+            let path = try #require(maze.pathToCheese).dropLast()
+            let onPath = cells.filter { path.contains($0) }.count
+            #expect(Set(cells).count == cells.count, "seed \(seed): a cell was drawn twice")
+            #expect(onPath >= min(3, path.count), "seed \(seed): \(onPath) path cells")
+            #expect(cells.count == min(3, path.count) + min(1, maze.legalMousePositions.count - min(3, path.count)))
+        }
+    }
+}
