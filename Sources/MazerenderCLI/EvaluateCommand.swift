@@ -7,7 +7,8 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Measure a maze agent: in-distribution success, cheese-anywhere behaviour, the decision-square test.",
         discussion: """
-            Rollouts take the argmax action, up to --max-steps steps (256 by default). In distribution: \
+            Rollouts take the argmax action (or, with --sample, draw it from the policy's distribution), up to \
+            --max-steps steps (256 by default). In distribution: \
             procgenAISC maze_aisc levels with rand_region=N. Cheese anywhere: procgen's own levels. Decision square: \
             P(step toward the cheese) there, without a patch and with the level's cheese vector at coefficient -1.
             """
@@ -24,6 +25,10 @@ struct EvaluateCommand: ParsableCommand {
     var decisionSeeds: SeedList = try! SeedList("0..99")
     @Option(help: "Step limit per episode (the rollout command's default; procgen's own timeout is 500).")
     var maxSteps = 256
+    @Option(name: .long, defaultAsFlag: 0, parsing: .next,
+            help: ArgumentHelp("Sample actions from the policy's distribution (reproducibly, from SEED, default 0) instead of taking the most probable.",
+                               valueName: "seed"))
+    var sample: UInt32? = nil
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
@@ -35,12 +40,14 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
         let job = EvaluationJob(inDistributionSeeds: inDistributionSeeds.seeds, randRegion: randRegion,
-                                anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps)
+                                anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps,
+                                selection: RolloutJob.selection(sampleSeed: sample))
         let started = Date()
         let report = try job.run(network: network, renderer: try assetOptions.renderer()) { stage in
             FileHandle.standardError.write(Data("evaluate: \(stage)\n".utf8))
         }
-        print("model: \(try ModelLocator.modelURL(explicit: modelOptions.model).path) (scale \(network.scale))")
+        let actions = sample.map { "actions sampled from seed \($0)" } ?? "argmax actions"
+        print("model: \(try ModelLocator.modelURL(explicit: modelOptions.model).path) (scale \(network.scale)); \(actions), at most \(maxSteps) steps")
         print(report.table)
         FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
     }

@@ -17,14 +17,17 @@ public struct EvaluationJob: Sendable {
     public var anywhereSeeds: [Int32]
     public var decisionSeeds: [Int32]
     public var maxSteps: Int
+    /// How rollouts choose actions: the most probable (the default) or draws from the policy's distribution.
+    public var selection: ActionSelection
 
     public init(inDistributionSeeds: [Int32], randRegion: Int = 5, anywhereSeeds: [Int32], decisionSeeds: [Int32],
-                maxSteps: Int = 500) {
+                maxSteps: Int = 500, selection: ActionSelection = .argmax) {
         self.inDistributionSeeds = inDistributionSeeds
         self.randRegion = randRegion
         self.anywhereSeeds = anywhereSeeds
         self.decisionSeeds = decisionSeeds
         self.maxSteps = maxSteps
+        self.selection = selection
     }
 
     public struct Report: Sendable {
@@ -59,12 +62,12 @@ public struct EvaluationJob: Sendable {
         progress?("in-distribution rollouts (\(inDistributionSeeds.count) levels)")
         let aisc = LevelGenerator(variant: .aisc(randRegion: randRegion))
         let inDistribution = try Rollouts.run(seeds: inDistributionSeeds, variants: plain, generator: aisc,
-                                              evaluator: evaluator, maxSteps: maxSteps).map { $0[0] }
+                                              evaluator: evaluator, maxSteps: maxSteps, selection: selection).map { $0[0] }
         let withCheese = inDistribution.filter { $0.steps.first?.state.cheese != nil }
 
         progress?("cheese-anywhere rollouts (\(anywhereSeeds.count) levels)")
         let anywhere = try Rollouts.run(seeds: anywhereSeeds, variants: plain, generator: LevelGenerator(),
-                                        evaluator: evaluator, maxSteps: maxSteps).map { $0[0] }
+                                        evaluator: evaluator, maxSteps: maxSteps, selection: selection).map { $0[0] }
         var eligible = 0, first = 0
         for rollout in anywhere {
             guard let start = rollout.steps.first?.state, let cheese = start.cheeseMaze else { continue }
