@@ -108,7 +108,8 @@ def channel_cell(x, y):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True)
+    parser.add_argument("--data", required=True, nargs="+",
+                        help="dataset directories written by `mazerender dataset` (several are concatenated)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--steps", type=int, default=3000, help="optimizer steps the schedule is planned for")
@@ -133,9 +134,14 @@ def main():
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
 
-    observations = np.load(f"{args.data}/observations.npy", mmap_mode="r")
-    actions = torch.from_numpy(np.load(f"{args.data}/actions.npy").astype(np.int64))
-    levels = np.load(f"{args.data}/levels.npy")
+    shards = [np.load(f"{directory}/observations.npy", mmap_mode="r") for directory in args.data]
+    shard_start = np.cumsum([0] + [len(shard) for shard in shards])
+
+    def concatenated(name, dtype):
+        return np.concatenate([np.load(f"{directory}/{name}").astype(dtype) for directory in args.data])
+
+    actions = torch.from_numpy(concatenated("actions.npy", np.int64))
+    levels = concatenated("levels.npy", np.float64)
     held_out = np.unique(levels)[-args.validation_levels:]
     validation = np.isin(levels, held_out)
     train_index = np.flatnonzero(~validation)
@@ -144,10 +150,13 @@ def main():
 
     def batch_input(index):
         # procgen-tools' preprocessing: NHWC uint8 -> NCHW float32 / 255
-        x = torch.from_numpy(np.ascontiguousarray(observations[np.sort(index)]))
-        return x.permute(0, 3, 1, 2).float().div_(255.0), np.sort(index)
+        index = np.sort(index)
+        shard = np.searchsorted(shard_start, index, side="right") - 1
+        parts = [shards[k][index[shard == k] - shard_start[k]] for k in np.unique(shard)]
+        x = torch.from_numpy(np.concatenate(parts))
+        return x.permute(0, 3, 1, 2).float().div_(255.0), index
 
-    positions = torch.from_numpy(np.load(f"{args.data}/positions.npy"))
+    positions = torch.from_numpy(concatenated("positions.npy", np.float32))
     model = Policy(args.scale)
     if args.init:
         model.load_state_dict(torch.load(args.init)["model_state_dict"])
@@ -155,14 +164,17 @@ def main():
     field_head = FieldHead(32 * args.scale)
     fields = None
     if args.field_weight > 0:
-        fields = torch.from_numpy(np.load(f"{args.data}/fields.npy").reshape(len(levels), 256).astype(np.int64))
+        fields = torch.from_numpy(concatenated("fields.npy", np.uint8).reshape(len(levels), 256))
     optimizer = torch.optim.Adam(list(model.parameters()) + list(localiser.parameters()) + list(field_head.parameters()),
                                  lr=args.lr)
     warmup = max(1, args.steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / warmup)
                                                  * 0.5 * (1 + np.cos(np.pi * min(step, args.steps) / args.steps)))
     train_levels = np.unique(levels[train_index])
-    by_level = {level: np.flatnonzero(levels == level) for level in train_levels}
+    by_order = np.argsort(levels[train_index], kind="stable")
+    level_starts = np.flatnonzero(np.diff(levels[train_index][by_order], prepend=np.nan))
+    by_level = {level: train_index[group] for level, group in
+                zip(train_levels, np.split(by_order, level_starts[1:]))}
     per_epoch = len(train_levels) // args.levels_per_batch
     started = time.time()
     history = []
@@ -200,7 +212,7 @@ def main():
             F.cross_entropy(maps[:, 1], channel_cell(where[:, 2], where[:, 3]))
         loss = F.cross_entropy(logits, y)
         if fields is not None:
-            aux = aux + args.field_weight * F.cross_entropy(field_head(block2), fields[index], ignore_index=255)
+            aux = aux + args.field_weight * F.cross_entropy(field_head(block2), fields[index].long(), ignore_index=255)
         optimizer.zero_grad()
         (loss + args.aux_weight * aux).backward()
         optimizer.step()
