@@ -1,5 +1,4 @@
 import CairoGraphics
-import Dispatch
 import ImpalaPolicy
 import MazeObservation
 import MazeRendering
@@ -42,14 +41,7 @@ public func benchmarkVectorFieldFigure(renderer: ObservationRenderer, scale: Int
     let figureRenderer = FigureRenderer(sprites: sprites)
 
     func median(_ body: () throws -> Void) rethrows -> Double {
-        try body()
-        var times: [Double] = []
-        for _ in 0..<max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return times.sorted()[times.count / 2]
+        try BenchmarkTiming.medianSeconds(repeats: repeats, body)
     }
 
     var input = Tensor(zeros: [1])
