@@ -121,6 +121,9 @@ def main():
                         help="weight of the auxiliary path-field loss: predict, at every cell of block2's 16x16 map, "
                              "the shortest-path action there (needs fields.npy; training only)")
     parser.add_argument("--init", default=None, help="start from this checkpoint's weights (a second training phase)")
+    parser.add_argument("--head-warmup", type=int, default=0,
+                        help="for this many first steps the auxiliary heads learn on a detached trunk (fresh heads "
+                             "on a trained trunk would otherwise pull it around with their large early gradients)")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
@@ -207,6 +210,8 @@ def main():
         y = actions[index]
         where = positions[index]
         logits, _, block2 = model(x, with_block2=True)
+        if step <= args.head_warmup:
+            block2 = block2.detach()
         maps = localiser(block2)
         aux = F.cross_entropy(maps[:, 0], channel_cell(where[:, 0], where[:, 1])) + \
             F.cross_entropy(maps[:, 1], channel_cell(where[:, 2], where[:, 3]))
