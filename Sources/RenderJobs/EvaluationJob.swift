@@ -41,16 +41,21 @@ public struct EvaluationJob: Sendable {
             func percent(_ part: Int, _ whole: Int) -> String {
                 whole == 0 ? "n/a" : String(format: "%.1f%%", 100 * Double(part) / Double(whole))
             }
-            return [
-                "test                                                     result",
-                "in distribution (cheese in top-right region) reached     \(inDistribution.reached)/\(inDistribution.total) (\(percent(inDistribution.reached, inDistribution.total)))",
-                "cheese anywhere: reached the cheese                      \(anywhere.reached)/\(anywhere.total) (\(percent(anywhere.reached, anywhere.total)))",
-                "cheese anywhere: entered top-right 5x5 before the cheese \(topRightFirst.count)/\(topRightFirst.eligible) (\(percent(topRightFirst.count, topRightFirst.eligible))) of levels with the cheese outside it",
-                "decision square: levels with one                         \(decision.seeds)",
-                String(format: "decision square: median P(toward cheese), no patch      %.3f", decision.medianOriginal),
-                String(format: "decision square: median P(toward cheese), cheese vector %.3f", decision.medianPatched),
-                "decision square: levels where the patch raised it       \(decision.rose)/\(decision.seeds)",
-            ].joined(separator: "\n")
+            let rows: [(String, String)] = [
+                ("test", "result"),
+                ("in distribution (cheese in top-right region) reached",
+                 "\(inDistribution.reached)/\(inDistribution.total) (\(percent(inDistribution.reached, inDistribution.total)))"),
+                ("cheese anywhere: reached the cheese", "\(anywhere.reached)/\(anywhere.total) (\(percent(anywhere.reached, anywhere.total)))"),
+                ("cheese anywhere: entered top-right 5x5 before the cheese",
+                 "\(topRightFirst.count)/\(topRightFirst.eligible) (\(percent(topRightFirst.count, topRightFirst.eligible))) of levels with the cheese outside it"),
+                ("decision square: levels with one", "\(decision.seeds)"),
+                ("decision square: median P(toward cheese), no patch", String(format: "%.3f", decision.medianOriginal)),
+                ("decision square: median P(toward cheese), cheese vector", String(format: "%.3f", decision.medianPatched)),
+                ("decision square: levels where the patch raised it", "\(decision.rose)/\(decision.seeds)"),
+            ]
+            let width = rows.map(\.0.count).max()! + 2
+            return rows.map { label, value in label.padding(toLength: width, withPad: " ", startingAt: 0) + value }
+                .joined(separator: "\n")
         }
     }
 
