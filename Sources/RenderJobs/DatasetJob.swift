@@ -56,7 +56,8 @@ public struct DatasetJob: Sendable {
             let steps = maze.distances(from: cheese)
             let field = Self.actionField(of: maze, distances: steps)
             var chosen: [MazePoint] = []
-            if pathCellsPerLevel > 0, var path = maze.pathToCheese?.dropLast().map({ $0 }) {
+            if pathCellsPerLevel > 0, let route = maze.pathToCheese {
+                var path = Array(route.dropLast())  // the cheese cell itself is no mouse position
                 chosen = Self.draw(pathCellsPerLevel, from: &path, using: &random)
             }
             var others = maze.legalMousePositions.filter { !chosen.contains($0) }
