@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImpalaPolicy
 import RenderJobs
+import Tensors
 
 struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,6 +36,7 @@ struct BenchmarkCommand: ParsableCommand {
     @OptionGroup var assetOptions: AssetOptions
 
     func run() throws {
+        print("BLAS: \(BLASLibrary.current)")
         if stage == .simulator || stage == .all {
             let result = SimulatorBenchmark.run(levels: levels, steps: steps)
             print("simulator: \(Int(result.levelsPerSecond)) levels/s, \(Int(result.stepsPerSecond)) steps/s (one core)")

@@ -53,6 +53,11 @@ import Testing
         }
     }
 
+    /// The resolver computes each source activation from one observation (batch 1), while `acts` below comes
+    /// from the batch of 8. Those are different computations: OpenBLAS may pick another kernel or blocking for
+    /// another batch size (e.g. under `OPENBLAS_CORETYPE=Haswell`), so they agree to rounding, not bit for bit.
+    static let batchTolerance: Float = 1e-5
+
     @Test func mazeDependentSpecsResolveThroughTheObservationSeam() throws {
         let network = try Fixtures.network()
         let input = try Fixtures.input()
@@ -64,18 +69,23 @@ import Testing
         guard case let .addVector(cheeseLayer, vector, coefficient) = cheese else { Issue.record("\(cheese)"); return }
         #expect(cheeseLayer == layer && coefficient == -1)
         let expected = zip(acts.batchElement(2).scalars, acts.batchElement(3).scalars).map { $0 - $1 }
-        #expect(vector.shape == [32, 16, 16] && vector.scalars == expected)
+        #expect(vector.shape == [32, 16, 16])
+        #expect(maxDifference(vector.scalars, expected) < Self.batchTolerance)
 
         let topRight = try resolver.patch(for: PatchSpec(parsing: "top-right:coeff=1,source=4"), targetSeed: 0)
         guard case let .addVector(_, trVector, _) = topRight else { Issue.record("\(topRight)"); return }
-        #expect(trVector.scalars == zip(acts.batchElement(6).scalars, acts.batchElement(4).scalars).map { $0 - $1 })
+        let trExpected = zip(acts.batchElement(6).scalars, acts.batchElement(4).scalars).map { $0 - $1 }
+        #expect(maxDifference(trVector.scalars, trExpected) < Self.batchTolerance)
 
         let retarget = try resolver.patch(for: PatchSpec(parsing: "retarget:channels=5,value=5,cell=3x11,default=0"),
                                           targetSeed: 0)
         #expect(retarget == .setCell(layer: layer, channels: .list([5]), cell: ChannelCell(row: 3, column: 11),
                                      value: 5, background: 0))
         let resample = try resolver.patch(for: PatchSpec(parsing: "resample:channels=1+2,source=5"), targetSeed: 0)
-        #expect(resample == .resample(layer: layer, channels: .list([1, 2]), source: acts.batchElement(5)))
+        guard case let .resample(resampleLayer, channels, source) = resample else { Issue.record("\(resample)"); return }
+        #expect(resampleLayer == layer && channels == .list([1, 2]))
+        try #require(source.shape == acts.batchElement(5).shape)
+        #expect(source.maxAbsoluteDifference(to: acts.batchElement(5)) < Self.batchTolerance)
 
         // Applying the resolved cheese patch equals adding -1 x the difference by hand.
         let viaSpec = try network.forward(input, patch: resolver.patch(
@@ -83,6 +93,11 @@ import Testing
         let byHand = try network.forward(input, patch: .addVector(
             layer: layer, vector: Tensor(shape: [32, 16, 16], scalars: expected.map { -$0 }), coefficient: 1))
         #expect(viaSpec.logits.maxAbsoluteDifference(to: byHand.logits) < 1e-6)
+    }
+
+    private func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+        guard a.count == b.count else { return .infinity }
+        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
     }
 
     @Test func mazeSquaresMapToChannelCellsLikeProcgenTools() {
