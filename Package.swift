@@ -9,6 +9,10 @@ let package = Package(
         .library(name: "MazeObservation", targets: ["MazeObservation"]),
         .library(name: "ImpalaPolicy", targets: ["ImpalaPolicy"]),
         .library(name: "ActivationPatching", targets: ["ActivationPatching"]),
+        // For the libFuzzer harnesses in Fuzz/ (a separate package; see Scripts/fuzz.sh).
+        .library(name: "ModelFiles", targets: ["ModelFiles"]),
+        .library(name: "MazeRendering", targets: ["MazeRendering"]),
+        .library(name: "RenderJobs", targets: ["RenderJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -23,9 +27,13 @@ let package = Package(
             .apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"]),
         ]),
 
+        // Every file mazerender writes: temporary file, fsync, rename; removed on SIGINT/SIGTERM.
+        .target(name: "CInterruptCleanup"),
+        .target(name: "OutputFiles", dependencies: ["CInterruptCleanup"]),
+
         // Safe Swift layers over the C libraries; they know nothing of mazes.
-        .target(name: "CairoGraphics", dependencies: ["CCairo"]),
-        .target(name: "VideoEncoding", dependencies: ["CFFmpeg"]),
+        .target(name: "CairoGraphics", dependencies: ["CCairo", "OutputFiles"]),
+        .target(name: "VideoEncoding", dependencies: ["CFFmpeg", "OutputFiles"]),
 
         // Simulate and observe.
         .target(name: "MazeSimulation"),
@@ -33,7 +41,7 @@ let package = Package(
 
         // Policy network.
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
-        .target(name: "ModelFiles", dependencies: ["Tensors", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "ModelFiles", dependencies: ["Tensors", "OutputFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "ImpalaPolicy", dependencies: ["Tensors", "ModelFiles"]),
         .target(name: "ActivationPatching", dependencies: ["ImpalaPolicy", "MazeSimulation", "MazeObservation"]),
 
@@ -48,20 +56,21 @@ let package = Package(
         // Orchestration and command line.
         .target(name: "RenderJobs", dependencies: [
             "MazeSimulation", "MazeObservation", "Tensors", "ModelFiles", "ImpalaPolicy", "ActivationPatching",
-            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding",
+            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding", "OutputFiles",
         ]),
         .target(name: "MazerenderCLI", dependencies: [
-            "RenderJobs", "MazeSimulation",
+            "RenderJobs", "MazeSimulation", "OutputFiles", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "mazerender", dependencies: ["MazerenderCLI"]),
+        .executableTarget(name: "mazerender", dependencies: ["MazerenderCLI", "OutputFiles"]),
 
+        .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles", "CairoGraphics", "VideoEncoding", "ModelFiles"]),
         .testTarget(name: "MazeSimulationTests", dependencies: ["MazeSimulation"]),
         .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors"]),
-        .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics"]),
-        .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg"]),
+        .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "OutputFiles"]),
+        .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg", "OutputFiles"]),
         .testTarget(name: "MazeRenderingTests", dependencies: [
             "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "RenderJobs",
         ]),

@@ -60,29 +60,6 @@ func cairoCheck(_ status: cairo_status_t, function: String) throws(CairoError) {
     }
 }
 
-/// Writing an output file failed in a system call (`mkstemp`, `write`, `rename`, ...).
-/// Nothing is left under the requested name when this is thrown.
-public struct FileOutputError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file that was to be written.
-    public let path: String
-    /// The failing system call.
-    public let function: String
-    /// `errno` after the call.
-    public let code: Int32
-
-    public init(path: String, function: String, code: Int32) {
-        self.path = path
-        self.function = function
-        self.code = code
-    }
-
-    public var description: String {
-        let reason = String(cString: strerror(code))
-        return "cannot write '\(path)': \(function) failed: \(reason) (errno \(code)); "
-            + "check that the directory exists and is writable"
-    }
-}
-
 /// The output path names a format this module cannot write.
 public enum OutputFormatError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The path's extension (with its dot, or empty when there is none) is not `.png`, `.svg` or `.pdf`.

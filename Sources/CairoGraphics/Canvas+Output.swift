@@ -1,4 +1,5 @@
 import CCairo
+import OutputFiles
 
 extension Canvas {
     /// Encodes an image canvas as PNG (8-bit RGBA, non-premultiplied) in memory. Cost: zlib compression,
@@ -15,11 +16,11 @@ extension Canvas {
         return sink.bytes
     }
 
-    /// Writes the image canvas as a PNG file at `path` through a temporary file in the same directory,
-    /// renamed into place, so a failure leaves nothing under `path`.
-    /// Throws `CairoError` (drawing or encoding) or `FileOutputError` (file system).
+    /// Writes the image canvas as a PNG file at `path` through `OutputFile` (temporary file, fsync, rename),
+    /// so a failure or an interruption leaves nothing under `path`.
+    /// Throws `CairoError` (drawing or encoding) or `OutputFileError` (file system).
     public func writePNG(to path: String) throws {
-        try writeAtomically(pngBytes(), to: path)
+        try OutputFile.write(pngBytes(), to: path)
     }
 
     /// Calls `body` with the image canvas's pixels, after flushing Cairo's pending drawing, and marks the
@@ -66,12 +67,12 @@ extension Canvas {
     }
 
     /// Writes the canvas in its own format (PNG, SVG or PDF) to `path`, whose extension must name that
-    /// format; finishes SVG/PDF documents. The file appears atomically (temporary file, then rename).
-    /// Throws `OutputFormatError`, `CairoError` or `FileOutputError`.
+    /// format; finishes SVG/PDF documents. The file appears atomically through `OutputFile`.
+    /// Throws `OutputFormatError`, `CairoError` or `OutputFileError`.
     public func write(to path: String) throws {
         let requested = try OutputFormat(path: path)
         guard requested == format else { throw OutputFormatError.formatMismatch(canvas: format, path: path) }
-        try writeAtomically(finish(), to: path)
+        try OutputFile.write(finish(), to: path)
     }
 
     private func requireImage(_ function: String) throws(CairoError) {

@@ -96,29 +96,10 @@ public struct RolloutCommand: ParsableCommand {
         let job = try self.job
         let renderer = try assetOptions.renderer()
         let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        let cancellation = JobCancellation()
-        let interrupt = InterruptHandler { cancellation.cancel() }
-        defer { interrupt.stop() }
+        // Ctrl-C and SIGTERM are handled by `InterruptCleanup` (installed by the program), which removes the
+        // unfinished video's temporary file.
         let summary = try job.run(network: network, assets: renderer.assets, to: out,
-                                  progress: RolloutProgressBar.forTerminal(), cancellation: cancellation)
+                                  progress: RolloutProgressBar.forTerminal())
         print(summary.report)
-    }
-}
-
-/// Turns Ctrl-C (SIGINT) into a cancellation request while a job runs, so the job can remove its temporary file;
-/// the default action is restored afterwards.
-final class InterruptHandler {
-    private let source: DispatchSourceSignal
-
-    init(_ handler: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler(handler: handler)
-        source.resume()
-    }
-
-    func stop() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
     }
 }

@@ -54,7 +54,7 @@ public enum FigureJobs {
     }
 
     /// Builds, draws and writes `template`. The output path is checked before the network runs.
-    /// - Throws: `JobError`, `FigureTemplateError`, patch and network errors, `CairoError`, `FileOutputError`.
+    /// - Throws: `JobError`, `FigureTemplateError`, patch and network errors, `CairoError`, `OutputFileError`.
     @discardableResult
     public static func write(_ template: FigureTemplate, context: FigureContext, to path: String) throws -> FigureSummary {
         let format = try checkOutput(path)

@@ -1,6 +1,6 @@
 import Foundation
 import MazeObservation
-import ModelFiles
+import OutputFiles
 
 /// Writing image files so that a failure never leaves a half-written file under the requested name.
 public enum ImageFiles {
@@ -16,12 +16,12 @@ public enum ImageFiles {
         try writeAtomically(png, to: path)
     }
 
-    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+    /// Writes `bytes` to `path` through `OutputFile` (temporary file beside it, fsync, rename).
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(JobError) {
         do {
-            try AtomicFile.write(bytes, to: URL(fileURLWithPath: path))
+            try OutputFile.write(bytes, to: path)
         } catch {
-            throw JobError("\(error) Check that the folder exists and is writable.")
+            throw JobError(error.description)
         }
     }
 }

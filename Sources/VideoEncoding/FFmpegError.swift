@@ -1,4 +1,5 @@
 import CFFmpeg
+import OutputFiles
 
 /// A failed FFmpeg call: which function, its negative return code and FFmpeg's message for it.
 ///
@@ -64,10 +65,8 @@ public enum VideoEncodingError: Error, Equatable, Sendable, CustomStringConverti
     case frameSizeMismatch(expectedBytes: Int, actualBytes: Int, bytesPerRow: Int)
     /// `append`, `finish` after `finish`, `cancel` or an earlier error.
     case encoderClosed(path: String)
-    /// The directory that should hold the video cannot be written.
-    case directoryNotWritable(path: String)
-    /// Renaming the finished temporary file onto the requested name failed.
-    case renameFailed(from: String, to: String, errno: Int32)
+    /// Creating, flushing or renaming the output file failed (missing folder, full disk, ...).
+    case unwritable(OutputFileError)
 
     public var description: String {
         switch self {
@@ -85,10 +84,8 @@ public enum VideoEncodingError: Error, Equatable, Sendable, CustomStringConverti
             return "frame has \(actual) bytes with \(stride) bytes per row; expected at least \(expected)"
         case let .encoderClosed(path):
             return "'\(path)': the encoder is already finished or cancelled"
-        case let .directoryNotWritable(path):
-            return "cannot write in directory '\(path)': check that it exists and is writable"
-        case let .renameFailed(from, to, errno):
-            return "could not rename '\(from)' to '\(to)' (errno \(errno))"
+        case let .unwritable(error):
+            return error.description
         }
     }
 }

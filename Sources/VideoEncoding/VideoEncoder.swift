@@ -1,4 +1,5 @@
 import CFFmpeg
+import OutputFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,10 +17,11 @@ public enum PixelLayout: Sendable, Hashable {
 
 /// Writes a video file from packed RGB frames: H.264 or MPEG-4 in `.mp4`, VP9 in `.webm`, animated `.gif`.
 ///
-/// The video is written to a hidden temporary file in the same directory (`.<name>.partial-<pid>-<n>`)
-/// and renamed onto `path` by `finish()`. `cancel()`, any thrown error, or dropping the encoder
-/// unfinished removes the temporary file, so no partial video ever appears under `path`. (A process
-/// killed outright leaves only the hidden temporary file behind.)
+/// The video is written to a hidden temporary file in the same directory (`.<name>.XXXXXX`, an
+/// `OutputFiles.StagedOutput`), flushed to disk and renamed onto `path` by `finish()`. `cancel()`, any thrown
+/// error, or dropping the encoder unfinished removes the temporary file, and so do SIGINT/SIGTERM in a program
+/// that installed `InterruptCleanup`, so no partial video ever appears under `path`. (Only SIGKILL or a power
+/// cut can leave the hidden temporary file behind.)
 ///
 /// ```swift
 /// let encoder = try VideoEncoder(path: "Renders/run.mp4", width: 1024, height: 512, fps: 10)
@@ -46,6 +48,7 @@ public final class VideoEncoder {
     /// Frames appended so far.
     public private(set) var frameCount = 0
     private var session: EncodingSession?
+    private let staged: StagedOutput
 
     /// Opens the encoder and writes the container header to the temporary file.
     ///
@@ -68,22 +71,25 @@ public final class VideoEncoder {
         if chosen.needsEvenDimensions && (width % 2 != 0 || height % 2 != 0) {
             throw VideoEncodingError.oddDimensions(width: width, height: height, path: path)
         }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard access(directory, W_OK) == 0 else { throw VideoEncodingError.directoryNotWritable(path: directory) }
-        let temporary = "\(directory)/.\(name).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let staged: StagedOutput
+        do {
+            staged = try StagedOutput(path: path)
+        } catch {
+            throw VideoEncodingError.unwritable(error)
+        }
+        staged.closeDescriptor()  // FFmpeg opens the temporary file itself
         if av_log_get_level() == AV_LOG_INFO { av_log_set_level(AV_LOG_WARNING) }
 
         do {
             session = try EncodingSession(container: container, codec: chosen, encoder: encoder,
-                                          width: width, height: height, fps: fps, path: temporary)
+                                          width: width, height: height, fps: fps, path: staged.temporaryPath)
         } catch {
-            unlink(temporary)
-            throw error
+            staged.discard()
+            throw Self.naming(path, in: error)
         }
         self.path = path
-        temporaryPath = temporary
+        self.staged = staged
+        temporaryPath = staged.temporaryPath
         self.width = width
         self.height = height
         self.fps = fps
@@ -114,7 +120,7 @@ public final class VideoEncoder {
             frameCount += 1
         } catch {
             cancel()
-            throw error
+            throw Self.naming(path, in: error)
         }
     }
 
@@ -134,19 +140,28 @@ public final class VideoEncoder {
             }
             try session.finish()
             self.session = nil
-            if rename(temporaryPath, path) != 0 {
-                throw VideoEncodingError.renameFailed(from: temporaryPath, to: path, errno: errno)
+            do {
+                try staged.commit()
+            } catch {
+                throw VideoEncodingError.unwritable(error)
             }
         } catch {
             cancel()
-            throw error
+            throw Self.naming(path, in: error)
         }
+    }
+
+    /// FFmpeg's errors name the file it was writing, the hidden temporary one; users asked for `path`.
+    private static func naming(_ path: String, in error: any Error) -> any Error {
+        guard var ffmpeg = error as? FFmpegError else { return error }
+        ffmpeg.path = path
+        return ffmpeg
     }
 
     /// Stops encoding and deletes the temporary file. Nothing is written under `path`. Safe to call twice.
     public func cancel() {
         session = nil  // frees the FFmpeg handles and closes the file
-        unlink(temporaryPath)
+        staged.discard()
     }
 }
 

@@ -1,4 +1,5 @@
 import CairoGraphics
+import OutputFiles
 import Foundation
 import Testing
 
@@ -98,22 +99,22 @@ struct OutputTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("absent/panel.png").path
         let canvas = try Canvas(width: 8, height: 8)
-        let error = try #require(throws: FileOutputError.self) { try canvas.writePNG(to: path) }
-        #expect(error.path == path && error.function == "mkstemp" && error.code == ENOENT)
+        let error = try #require(throws: OutputFileError.self) { try canvas.writePNG(to: path) }
+        #expect(error.path == path && error.code == ENOENT)
         #expect(error.description.contains(path))
-        #expect(throws: FileOutputError.self) { try OutputFormat.forWriting(to: path) }
+        #expect(throws: OutputFileError.self) { try OutputFormat.forWriting(to: path) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
     @Test func failedRenameRemovesTheTemporaryFile() throws {
-        // The requested name is an existing directory: writing succeeds, renaming onto it fails.
+        // The requested name is an existing directory: refused before anything is written.
         let dir = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let blocker = dir.appendingPathComponent("panel.svg")
         try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: false)
         let canvas = try Canvas(format: .svg, width: 10, height: 10)
-        let error = try #require(throws: FileOutputError.self) { try canvas.write(to: blocker.path) }
-        #expect(error.function == "rename")
+        let error = try #require(throws: OutputFileError.self) { try canvas.write(to: blocker.path) }
+        #expect(error.code == EISDIR)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["panel.svg"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: blocker.path).isEmpty)
     }

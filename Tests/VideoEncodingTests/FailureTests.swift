@@ -1,4 +1,5 @@
 import Foundation
+import OutputFiles
 import Testing
 import VideoEncoding
 
@@ -107,7 +108,8 @@ struct FailureTests {
             _ = try VideoEncoder(path: path, width: 64, height: 48, fps: 10)
             Issue.record("expected an error")
         } catch {
-            #expect(error as? VideoEncodingError == .directoryNotWritable(path: directory))
+            guard case let .unwritable(cause)? = error as? VideoEncodingError else { Issue.record("\(error)"); return }
+            #expect(cause.path == path && cause.code == ENOENT)
             #expect(String(describing: error).contains(directory))
         }
     }
