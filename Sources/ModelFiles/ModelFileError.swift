@@ -25,6 +25,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible, Localized
     case wrongShape(file: String, key: String, expected: [Int], found: [Int])
     /// The checkpoint holds tensors the model does not use.
     case unusedKeys(file: String, keys: [String])
+    /// The file announces more than a documented limit allows (`CheckpointLimits`, `NumpyFile.maximumBytes`): a
+    /// storage, shape or zip entry too large to be genuine. Refused before any memory was allocated for it.
+    case tooLarge(file: String, detail: String)
     /// An array cannot be written (e.g. a shape that does not match its element count) or the write failed.
     case unwritable(file: String, reason: String)
 
@@ -64,6 +67,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible, Localized
             return "\(file): the checkpoint has tensors the network does not use: "
                 + "\(keys.prefix(8).joined(separator: ", "))\(keys.count > 8 ? ", ..." : ""). "
                 + "It belongs to a different architecture."
+        case let .tooLarge(file, detail):
+            return "\(file): refusing to load: \(detail). The file is damaged or not a policy checkpoint or array "
+                + "(nothing was allocated for it); re-export it, or split a genuinely larger array."
         case let .unwritable(file, reason):
             return "\(file): cannot write (\(reason))."
         }

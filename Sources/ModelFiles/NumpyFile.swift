@@ -38,6 +38,14 @@ public enum NumpyFile {
         do { bytes = [UInt8](try Data(contentsOf: url)) } catch {
             throw ModelFileError.unreadable(file: file, reason: error.localizedDescription)
         }
+        return try read(bytes: bytes, file: file)
+    }
+
+    /// Reads a C-order uint8 or float32 array from the bytes of a `.npy` file; `file` names it in errors.
+    /// The shape's element count is computed with overflow checks and its data must lie inside the file, so an
+    /// absurd shape is refused (`.tooLarge` or `.truncated`) before anything is allocated for it.
+    /// - Throws: `ModelFileError` naming the file.
+    public static func read(bytes: [UInt8], file: String) throws -> NumpyArray {
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             throw ModelFileError.unrecognizedFormat(file: file, detail: "no .npy magic number")
         }
@@ -61,17 +69,21 @@ public enum NumpyFile {
             throw ModelFileError.unrecognizedFormat(
                 file: file, detail: "Fortran-order arrays are not supported; save with np.ascontiguousarray")
         }
-        let count = shape.reduce(1, *)
         let dataStart = headerStart + headerLength
+        let elementSize = descr.hasSuffix("f4") ? 4 : 1
+        guard let count = CheckedSize.elementCount(shape), let dataBytes = CheckedSize.product(count, elementSize) else {
+            throw ModelFileError.tooLarge(
+                file: file, detail: ".npy field 'shape' \(shape) has an element count that overflows 64 bits")
+        }
         switch descr {
         case "|u1", "<u1", "u1", "|b1":
-            guard dataStart + count <= bytes.count else {
-                throw ModelFileError.truncated(file: file, detail: "needs \(count) data bytes, has \(bytes.count - dataStart)")
+            guard dataBytes <= bytes.count - dataStart else {
+                throw ModelFileError.truncated(file: file, detail: "shape \(shape) needs \(count) data bytes, has \(bytes.count - dataStart)")
             }
             return .uint8(shape: shape, values: Array(bytes[dataStart..<(dataStart + count)]))
         case "<f4", ">f4":
-            guard dataStart + 4 * count <= bytes.count else {
-                throw ModelFileError.truncated(file: file, detail: "needs \(4 * count) data bytes, has \(bytes.count - dataStart)")
+            guard dataBytes <= bytes.count - dataStart else {
+                throw ModelFileError.truncated(file: file, detail: "shape \(shape) needs \(dataBytes) data bytes, has \(bytes.count - dataStart)")
             }
             let bigEndian = descr.hasPrefix(">")
             var values = [Float](repeating: 0, count: count)

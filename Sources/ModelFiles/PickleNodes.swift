@@ -13,6 +13,32 @@ enum AllowedGlobal: Equatable {
     }
 }
 
+/// The containers one `load` has built; `dismantle` empties them one by one (no recursion), which frees
+/// self-referencing ones and lets deeply nested ones be released without deep recursion.
+struct ContainerRegistry {
+    private var lists: [ListBox] = []
+    private var dicts: [DictBox] = []
+
+    mutating func list(_ items: [Node]) -> ListBox {
+        let box = ListBox(items)
+        lists.append(box)
+        return box
+    }
+
+    mutating func dict() -> DictBox {
+        let box = DictBox()
+        dicts.append(box)
+        return box
+    }
+
+    mutating func dismantle() {
+        for box in lists { box.items = [] }
+        for box in dicts { box.entries = [] }
+        lists = []
+        dicts = []
+    }
+}
+
 /// Mutable list storage shared between the stack and the memo while unpickling.
 final class ListBox {
     var items: [Node]
@@ -33,7 +59,9 @@ final class DictBox {
 /// APPEND/SETITEM opcodes reach every place the memo handed them to.
 enum Node {
     case plain(PickleValue)
-    case tuple([Node])
+    /// A tuple and how deeply tuples nest in it (1 for a tuple of non-tuples; a list, dict or set counts as 0,
+    /// since `ContainerRegistry.dismantle` releases their contents separately).
+    case tuple([Node], depth: Int)
     case list(ListBox)
     case dict(DictBox)
     case set(ListBox)
@@ -54,8 +82,16 @@ enum Node {
         }
     }
 
+    /// How deeply pickled values may nest (tuples while unpickling; every container when converting).
+    static let maximumDepth = 200
+
+    var depth: Int {
+        if case let .tuple(_, depth) = self { return depth }
+        return 0
+    }
+
     var intTuple: [Int]? {
-        guard case let .tuple(items) = self else { return nil }
+        guard case let .tuple(items, _) = self else { return nil }
         var result: [Int] = []
         for item in items {
             guard case let .plain(.int(i)) = item else { return nil }
@@ -64,21 +100,26 @@ enum Node {
         return result
     }
 
-    /// Converts to an immutable value; a self-referencing structure is reported as corrupt.
-    func value(depth: Int, file: String) throws -> PickleValue {
-        guard depth < 200 else {
-            throw ModelFileError.corrupt(file: file, detail: "pickle nests deeper than 200 levels or refers to itself")
+    /// Converts to an immutable value, taking one from `budget` per value produced; a self-referencing
+    /// structure, or one that expands (through shared memo entries) past the budget, is reported as corrupt.
+    func value(depth: Int, budget: inout Int, file: String) throws -> PickleValue {
+        guard depth < Node.maximumDepth else {
+            throw ModelFileError.corrupt(
+                file: file, detail: "pickle nests deeper than \(Node.maximumDepth) levels or refers to itself")
         }
+        guard budget > 0 else {
+            throw ModelFileError.corrupt(
+                file: file, detail: "pickle expands to more than 8 values per byte through repeated memo references")
+        }
+        budget -= 1
+        func convert(_ node: Node) throws -> PickleValue { try node.value(depth: depth + 1, budget: &budget, file: file) }
         switch self {
         case let .plain(v): return v
-        case let .tuple(items): return .tuple(try items.map { try $0.value(depth: depth + 1, file: file) })
-        case let .list(box): return .list(try box.items.map { try $0.value(depth: depth + 1, file: file) })
-        case let .set(box): return .set(try box.items.map { try $0.value(depth: depth + 1, file: file) })
+        case let .tuple(items, _): return .tuple(try items.map(convert))
+        case let .list(box): return .list(try box.items.map(convert))
+        case let .set(box): return .set(try box.items.map(convert))
         case let .dict(box):
-            return .dict(try box.entries.map {
-                PickleDictEntry(key: try $0.0.value(depth: depth + 1, file: file),
-                                value: try $0.1.value(depth: depth + 1, file: file))
-            })
+            return .dict(try box.entries.map { PickleDictEntry(key: try convert($0.0), value: try convert($0.1)) })
         case let .global(g): return .global(module: g.qualifiedName.module, name: g.qualifiedName.name)
         case let .storage(s): return .storage(s)
         case let .tensor(t): return .tensor(t)

@@ -6,6 +6,10 @@
 /// `torch._utils._rebuild_parameter` and the `torch.*Storage` types. Any other global, and any opcode that
 /// could construct arbitrary objects (INST, OBJ, extension registry, out-of-band buffers), is refused.
 /// Persistent ids of the form `('storage', torch.XStorage, key, location, numel, ...)` become `.storage`.
+///
+/// Bounded by construction: tuples nest at most 200 deep, and a pickle of `n` bytes yields at most
+/// `8n + 4096` values once memo references are expanded (a few bytes of `BINGET`s could otherwise describe a
+/// tree of 2^200 nodes); either excess is refused as `.corrupt` before the values are built.
 public struct SafeUnpickler {
     /// Name of the source, used in error messages.
     public let file: String
@@ -13,6 +17,9 @@ public struct SafeUnpickler {
     private var stack: [Node] = []
     private var marks: [Int] = []
     private var memo: [Int: Node] = [:]
+    /// Every list, dict and set built, so that `load` can empty them at the end: that breaks reference cycles
+    /// (a list appended to itself) and keeps the release of nested containers from recursing deeply.
+    private var boxes = ContainerRegistry()
 
     /// Prepares to read a pickle starting at `offset` of `bytes`.
     public init(bytes: [UInt8], offset: Int = 0, file: String) {
@@ -29,12 +36,18 @@ public struct SafeUnpickler {
         stack = []
         marks = []
         memo = [:]
+        defer {
+            stack = []
+            memo = [:]
+            boxes.dismantle()
+        }
         while true {
             let offset = reader.position
             let opcode = try reader.byte()
             if opcode == 0x2E { // STOP
                 guard let top = stack.popLast() else { throw corrupt("STOP with an empty stack", offset) }
-                return try top.value(depth: 0, file: file)
+                var budget = CheckedSize.sum(CheckedSize.product(reader.bytes.count, 8) ?? .max, 4096) ?? .max
+                return try top.value(depth: 0, budget: &budget, file: file)
             }
             try execute(opcode, at: offset)
         }
@@ -74,28 +87,28 @@ public struct SafeUnpickler {
         case 0x43: stack.append(.plain(.bytes(try reader.bytes(Int(try reader.byte())))))            // SHORT_BINBYTES
         case 0x42: stack.append(.plain(.bytes(try reader.bytes(try reader.length(4, offset)))))       // BINBYTES
         case 0x8E, 0x96: stack.append(.plain(.bytes(try reader.bytes(try reader.length(8, offset))))) // BINBYTES8, BYTEARRAY8
-        case 0x29: stack.append(.tuple([]))                                // EMPTY_TUPLE
-        case 0x74: stack.append(.tuple(try popMark(offset)))               // TUPLE
+        case 0x29: stack.append(.tuple([], depth: 1))                      // EMPTY_TUPLE
+        case 0x74: stack.append(try tuple(try popMark(offset), offset))    // TUPLE
         case 0x85, 0x86, 0x87:                                             // TUPLE1/2/3
             let n = Int(op - 0x84)
             guard stack.count >= n else { throw corrupt("TUPLE\(n) needs \(n) items", offset) }
-            stack.append(.tuple(Array(stack.suffix(n))))
+            stack.append(try tuple(Array(stack.suffix(n)), offset))
             stack.removeSubrange((stack.count - n - 1)..<(stack.count - 1))
-        case 0x5D: stack.append(.list(ListBox([])))                        // EMPTY_LIST
-        case 0x6C: stack.append(.list(ListBox(try popMark(offset))))       // LIST
+        case 0x5D: stack.append(.list(boxes.list([])))                     // EMPTY_LIST
+        case 0x6C: stack.append(.list(boxes.list(try popMark(offset))))    // LIST
         case 0x61: let item = try popNode(offset); try list(offset).items.append(item)            // APPEND
         case 0x65: let items = try popMark(offset); try list(offset).items.append(contentsOf: items) // APPENDS
-        case 0x7D: stack.append(.dict(DictBox()))                          // EMPTY_DICT
-        case 0x64: let box = DictBox(); try box.add(pairs: try popMark(offset), offset, self)
+        case 0x7D: stack.append(.dict(boxes.dict()))                       // EMPTY_DICT
+        case 0x64: let box = boxes.dict(); try box.add(pairs: try popMark(offset), offset, self)
             stack.append(.dict(box))                                       // DICT
         case 0x73: let value = try popNode(offset), key = try popNode(offset)
             try dict(offset).entries.append((key, value))                  // SETITEM
         case 0x75: let items = try popMark(offset); try dict(offset).add(pairs: items, offset, self) // SETITEMS
-        case 0x8F: stack.append(.set(ListBox([])))                         // EMPTY_SET
+        case 0x8F: stack.append(.set(boxes.list([])))                      // EMPTY_SET
         case 0x90: let items = try popMark(offset)                         // ADDITEMS
             guard case let .set(box)? = stack.last else { throw corrupt("ADDITEMS without a set", offset) }
             box.items.append(contentsOf: items)
-        case 0x91: stack.append(.set(ListBox(try popMark(offset))))        // FROZENSET
+        case 0x91: stack.append(.set(boxes.list(try popMark(offset))))     // FROZENSET
         case 0x68: try memoGet(Int(try reader.byte()), offset)             // BINGET
         case 0x6A: try memoGet(Int(try reader.unsigned(4)), offset)        // LONG_BINGET
         case 0x67: try memoGet(try textIndex(offset), offset)              // GET
@@ -119,7 +132,7 @@ public struct SafeUnpickler {
             let args = try popNode(offset), cls = try popNode(offset)
             guard case .global(.orderedDict) = cls else { throw corrupt("NEWOBJ of a non-container", offset) }
             _ = args
-            stack.append(.dict(DictBox()))
+            stack.append(.dict(boxes.dict()))
         case 0x62:                                                         // BUILD
             let state = try popNode(offset)
             guard let target = stack.last else { throw corrupt("BUILD on empty stack", offset) }
@@ -149,16 +162,16 @@ public struct SafeUnpickler {
         throw ModelFileError.disallowedGlobal(file: file, module: module, name: name)
     }
 
-    private func call(_ callable: Node, _ args: Node, _ offset: Int) throws -> Node {
-        guard case let .global(global) = callable, case let .tuple(arguments) = args else {
+    private mutating func call(_ callable: Node, _ args: Node, _ offset: Int) throws -> Node {
+        guard case let .global(global) = callable, case let .tuple(arguments, _) = args else {
             throw corrupt("REDUCE needs an allowed global and an argument tuple", offset)
         }
         switch global {
         case .orderedDict:
-            let box = DictBox()
+            let box = boxes.dict()
             if let pairs = arguments.first, case let .list(list) = pairs {
                 for pair in list.items {
-                    guard case let .tuple(kv) = pair, kv.count == 2 else { throw corrupt("bad OrderedDict item", offset) }
+                    guard case let .tuple(kv, _) = pair, kv.count == 2 else { throw corrupt("bad OrderedDict item", offset) }
                     box.entries.append((kv[0], kv[1]))
                 }
             }
@@ -180,7 +193,7 @@ public struct SafeUnpickler {
     }
 
     private func persistent(_ pid: Node, _ offset: Int) throws -> Node {
-        guard case let .tuple(parts) = pid, parts.count >= 5, case .plain(.string("storage")) = parts[0],
+        guard case let .tuple(parts, _) = pid, parts.count >= 5, case .plain(.string("storage")) = parts[0],
               case let .global(.storageType(type)) = parts[1], case let .plain(.int(count)) = parts[4]
         else { throw corrupt("persistent id is not ('storage', torch.XStorage, key, location, numel)", offset) }
         let key: String
@@ -193,6 +206,15 @@ public struct SafeUnpickler {
     }
 
     // MARK: - Stack and memo helpers
+
+    /// A tuple of `items`, refused when it would nest deeper than `Node.maximumDepth`.
+    private func tuple(_ items: [Node], _ offset: Int) throws -> Node {
+        let depth = 1 + items.reduce(0) { Swift.max($0, $1.depth) }
+        guard depth <= Node.maximumDepth else {
+            throw corrupt("tuples nest deeper than \(Node.maximumDepth) levels", offset)
+        }
+        return .tuple(items, depth: depth)
+    }
 
     private mutating func popNode(_ offset: Int) throws -> Node {
         guard let top = stack.popLast(), stack.count >= (marks.last ?? 0) else {
