@@ -25,6 +25,14 @@ public struct FigureTemplate: Sendable, Equatable, Decodable {
 
     public static let defaultChangeCaption = "Action probability distributions changed by {change}% on average"
 
+    /// Limits that keep a template from asking for more memory than a figure can use, checked before the
+    /// memory is allocated: the file at most 1 MiB (read no further), at most 64 panels (counted before any
+    /// panel is decoded), and a panel grid (columns x rows x panelSize²) of at most 2^26 pixels, 256 MiB as
+    /// ARGB (e.g. 4 panels of 4096 px, or 64 of 1024 px).
+    public static let maximumFileBytes = 1 << 20
+    public static let maximumPanels = 64
+    public static let maximumGridPixels = 1 << 26
+
     public init(title: String? = nil, caption: String? = nil, panelSize: Double? = nil, columns: Int? = nil,
                 panels: [PanelTemplate]) {
         self.title = title
@@ -43,12 +51,21 @@ public struct FigureTemplate: Sendable, Equatable, Decodable {
         caption = try c.decodeIfPresent(String.self, forKey: .caption)
         panelSize = try c.decodeIfPresent(Double.self, forKey: .panelSize)
         columns = try c.decodeIfPresent(Int.self, forKey: .columns)
+        if c.contains(.panels), let count = try? c.nestedUnkeyedContainer(forKey: .panels).count,
+           count > Self.maximumPanels {
+            throw FigureTemplateError(source: "", field: fieldPath(c.codingPath, CodingKeys.panels),
+                                      message: "\(count) panels; a figure takes at most \(Self.maximumPanels)")
+        }
         panels = try c.decode([PanelTemplate].self, forKey: .panels)
     }
 
     /// Decodes `data`; errors name the field and say what is accepted.
     /// - Throws: `FigureTemplateError`.
     public static func decode(_ data: Data, source: String) throws(FigureTemplateError) -> FigureTemplate {
+        guard data.count <= maximumFileBytes else {
+            throw FigureTemplateError(source: source, field: "", message: "the template is \(data.count) bytes; "
+                + "a template may be at most \(maximumFileBytes) bytes (\(maximumPanels) panels at most)")
+        }
         let template: FigureTemplate
         do {
             template = try JSONDecoder().decode(FigureTemplate.self, from: data)
@@ -64,8 +81,14 @@ public struct FigureTemplate: Sendable, Equatable, Decodable {
     }
 
     /// Reads and decodes a template file. - Throws: `FigureTemplateError` (also for an unreadable file).
+    /// Reads at most `maximumFileBytes + 1` bytes, so even an endless file (a device, a pipe) is refused.
     public static func load(path: String) throws(FigureTemplateError) -> FigureTemplate {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
+        } catch {
             throw FigureTemplateError(source: path, field: "", message: "cannot read the file; check the path")
         }
         return try decode(data, source: path)
@@ -77,8 +100,19 @@ public struct FigureTemplate: Sendable, Equatable, Decodable {
             FigureTemplateError(source: source, field: field, message: message)
         }
         guard !panels.isEmpty else { throw fail("panels", "a figure needs at least one panel") }
+        guard panels.count <= Self.maximumPanels else {
+            throw fail("panels", "\(panels.count) panels; a figure takes at most \(Self.maximumPanels)")
+        }
         if let panelSize, !(32...4096).contains(panelSize) { throw fail("panelSize", "\(panelSize) is out of range; use 32...4096") }
         if let columns, columns < 1 { throw fail("columns", "\(columns) must be at least 1") }
+        // Both at most 64 and 4096 by now, so nothing here can overflow.
+        let perRow = min(columns ?? panels.count, panels.count)
+        let rows = (panels.count + perRow - 1) / perRow
+        let side = panelSize ?? 400
+        if Double(perRow * rows) * side * side > Double(Self.maximumGridPixels) {
+            throw fail("panelSize", "\(perRow) x \(rows) panels of \(Int(side)) px exceed \(Self.maximumGridPixels) "
+                + "pixels; use a smaller panelSize or fewer panels")
+        }
         for (index, panel) in panels.enumerated() {
             let at = "panels[\(index)]"
             switch panel.kind {
