@@ -88,7 +88,7 @@ def state_dict():
     d = collections.OrderedDict()
     d["conv.weight"] = Tensor(s0, 0, [2, 3], [3, 1], parameter=True)
     d["conv.bias"] = Tensor(s1, 0, [3], [1])
-    d["fc.weight"] = Tensor(s0, 1, [3, 2], [1, 3])  # a transposed view
+    d["fc.weight"] = Tensor(s0, 0, [3, 2], [1, 3])  # a transposed view
     d["fc.bias"] = Tensor(s2, 0, [2, 2], [2, 1])
     d["scale"] = Tensor(s1, 2, [], [])
     return d, [s0, s1, s2]
