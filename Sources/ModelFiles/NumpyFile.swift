@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import OutputFiles
 import Tensors
 
 /// An array read from or written to a NumPy `.npy` file (C order).
@@ -118,7 +119,11 @@ public enum NumpyFile {
                 withUnsafeBytes(of: bits) { data.append(contentsOf: $0) }
             }
         }
-        try AtomicFile.write(data, to: url)
+        do {
+            try OutputFile.write(data, to: url.path)
+        } catch {
+            throw ModelFileError.unwritable(file: url.path, reason: error.description)
+        }
     }
 
     /// Writes a tensor as a float32 `.npy` of the tensor's shape.
