@@ -77,11 +77,14 @@ struct ObsCommand: ParsableCommand {
 
     func run() throws {
         let renderer = try assetOptions.renderer()
-        let observations = try ObservationJobs.observations(
-            seeds: seeds.seeds, generator: level.generator, edits: edit.edits, renderer: renderer)
         switch OutputKind(path: out) {
-        case .png: try ImageFiles.writePNG(observations[0], scale: scale, to: out)
-        default: try ObservationJobs.writeNPY(observations, to: out)
+        case .png:
+            let observations = try ObservationJobs.observations(
+                seeds: seeds.seeds, generator: level.generator, edits: edit.edits, renderer: renderer)
+            try ImageFiles.writePNG(observations[0], scale: scale, to: out)
+        default:
+            try ObservationJobs.writeNPY(seeds: seeds.seeds, generator: level.generator, edits: edit.edits,
+                                         renderer: renderer, to: out)
         }
     }
 

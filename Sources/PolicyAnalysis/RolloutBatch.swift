@@ -20,14 +20,28 @@ extension Rollouts {
         maxSteps: Int = 256, selection: ActionSelection = .argmax, parallel: Bool = true,
         progress: (@Sendable (_ seedIndex: Int, _ finishedEpisodes: Int, _ totalEpisodes: Int) -> Void)? = nil
     ) throws -> [[Rollout]] {
+        try map(seeds: seeds, variants: variants, generator: generator, evaluator: evaluator, maxSteps: maxSteps,
+                selection: selection, parallel: parallel, progress: progress) { $0 }
+    }
+
+    /// Like `run(seeds:variants:...)`, but each finished episode is handed to `summarize` on its worker and only
+    /// the summary is kept, so memory holds the episodes in flight (one per core) plus the summaries, not every
+    /// step of every episode: what experiments over thousands of levels need.
+    public static func map<Summary: Sendable>(
+        seeds: [Int32], variants: [[RolloutVariant]], generator: LevelGenerator, evaluator: PolicyEvaluator,
+        maxSteps: Int = 256, selection: ActionSelection = .argmax, parallel: Bool = true,
+        progress: (@Sendable (_ seedIndex: Int, _ finishedEpisodes: Int, _ totalEpisodes: Int) -> Void)? = nil,
+        summarize: @escaping @Sendable (Rollout) throws -> Summary
+    ) throws -> [[Summary]] {
         precondition(seeds.count == variants.count, "Rollouts.run: \(seeds.count) seeds but \(variants.count) variant lists")
         let jobs = seeds.indices.flatMap { s in variants[s].indices.map { (s, $0) } }
-        let results = ResultSlots<Result<Rollout, any Error>>(count: jobs.count)
+        let results = ResultSlots<Result<Summary, any Error>>(count: jobs.count)
         let work: @Sendable (Int) -> Void = { job in
             let (seedIndex, variantIndex) = jobs[job]
             let outcome = Result {
-                try play(generator.generate(seed: seeds[seedIndex]), variant: variants[seedIndex][variantIndex],
-                         variantIndex: variantIndex, evaluator: evaluator, maxSteps: maxSteps, selection: selection)
+                try summarize(play(generator.generate(seed: seeds[seedIndex]), variant: variants[seedIndex][variantIndex],
+                                   variantIndex: variantIndex, evaluator: evaluator, maxSteps: maxSteps,
+                                   selection: selection))
             }
             let finished = results.store(outcome, at: job)
             progress?(seedIndex, finished, jobs.count)

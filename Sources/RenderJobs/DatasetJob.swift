@@ -39,59 +39,84 @@ public struct DatasetJob: Sendable {
     /// and cheese x, y in world cells, y up) and `fields.npy` (uint8 `[N, 16, 16]`: for each cell of the
     /// 16x16 block-2 activation map, the shortest-path action of the maze cell under its centre, 255 where
     /// that is a wall, the padding or the cheese) into `directory`.
+    ///
+    /// Samples stream into the five files as they are made (`NumpyStreamWriter`), so memory stays at one level's
+    /// samples whatever the number of seeds; the files appear only when all are complete.
     public func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
-        var observations: [UInt8] = []
-        var actions: [UInt8] = []
-        var levels: [Float] = []
-        var positions: [Float] = []
-        var fields: [UInt8] = []
-        var random = MersenneTwister(seed: samplingSeed)
-        var skipped = 0
-        for seed in seeds {
-            let maze = generator.generate(seed: seed)
-            guard let cheese = maze.cheeseMaze else {
-                skipped += 1
-                continue
-            }
-            let steps = maze.distances(from: cheese)
-            let field = Self.actionField(of: maze, distances: steps)
-            var chosen: [MazePoint] = []
-            if pathCellsPerLevel > 0, let route = maze.pathToCheese {
-                var path = Array(route.dropLast())  // the cheese cell itself is no mouse position
-                chosen = Self.draw(pathCellsPerLevel, from: &path, using: &random)
-            }
-            var others = maze.legalMousePositions.filter { !chosen.contains($0) }
-            chosen += Self.draw(cellsPerLevel, from: &others, using: &random)
-            for cell in chosen {
-                guard let here = steps[cell] else { continue }
-                // The neighbour one step closer to the cheese, in the order left, down, up, right.
-                guard let next = cell.neighbours.first(where: { steps[$0] == here - 1 }) else { continue }
-                var state = maze
-                state.mouse = maze.world(cell)
-                state.facing = random.next() & 1 == 0 ? .left : .right
-                observations += renderer.render(state).rgb
-                actions.append(UInt8(Self.action(from: cell, to: next).rawValue))
-                levels.append(Float(seed))
-                positions += [Float(state.mouse.x), Float(state.mouse.y), Float(maze.cheese!.x), Float(maze.cheese!.y)]
-                fields += field
-            }
-        }
-        let count = actions.count
-        guard count > 0 else { throw JobError("no samples: every level of --seeds lacks cheese; choose other seeds") }
+        let files: DatasetFiles
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let base = URL(fileURLWithPath: directory)
-            try NumpyFile.write(.uint8(shape: [count, 64, 64, 3], values: observations), to: base.appendingPathComponent("observations.npy"))
-            try NumpyFile.write(.uint8(shape: [count], values: actions), to: base.appendingPathComponent("actions.npy"))
-            try NumpyFile.write(.float32(shape: [count], values: levels), to: base.appendingPathComponent("levels.npy"))
-            try NumpyFile.write(.float32(shape: [count, 4], values: positions), to: base.appendingPathComponent("positions.npy"))
-            try NumpyFile.write(.uint8(shape: [count, 16, 16], values: fields), to: base.appendingPathComponent("fields.npy"))
+            files = try DatasetFiles(directory: directory)
         } catch {
             throw JobError("dataset \(directory): \(error)")
         }
         var labelCounts: [Int: Int] = [:]
-        for action in actions { labelCounts[Int(action), default: 0] += 1 }
-        return Summary(samples: count, levels: seeds.count - skipped, skippedLevels: skipped, labelCounts: labelCounts)
+        var random = MersenneTwister(seed: samplingSeed)
+        var skipped = 0
+        do {
+            for seed in seeds {
+                let maze = generator.generate(seed: seed)
+                guard let cheese = maze.cheeseMaze else {
+                    skipped += 1
+                    continue
+                }
+                let steps = maze.distances(from: cheese)
+                let field = Self.actionField(of: maze, distances: steps)
+                var chosen: [MazePoint] = []
+                if pathCellsPerLevel > 0, let route = maze.pathToCheese {
+                    var path = Array(route.dropLast())  // the cheese cell itself is no mouse position
+                    chosen = Self.draw(pathCellsPerLevel, from: &path, using: &random)
+                }
+                var others = maze.legalMousePositions.filter { !chosen.contains($0) }
+                chosen += Self.draw(cellsPerLevel, from: &others, using: &random)
+                for cell in chosen {
+                    guard let here = steps[cell] else { continue }
+                    // The neighbour one step closer to the cheese, in the order left, down, up, right.
+                    guard let next = cell.neighbours.first(where: { steps[$0] == here - 1 }) else { continue }
+                    var state = maze
+                    state.mouse = maze.world(cell)
+                    state.facing = random.next() & 1 == 0 ? .left : .right
+                    let action = UInt8(Self.action(from: cell, to: next).rawValue)
+                    try files.observations.append(renderer.render(state).rgb)
+                    try files.actions.append([action])
+                    try files.levels.append([Float(seed)])
+                    try files.positions.append([Float(state.mouse.x), Float(state.mouse.y),
+                                                Float(maze.cheese!.x), Float(maze.cheese!.y)])
+                    try files.fields.append(field)
+                    labelCounts[Int(action), default: 0] += 1
+                }
+            }
+            guard files.actions.rows > 0 else {
+                throw JobError("no samples: every level of --seeds lacks cheese; choose other seeds")
+            }
+            try files.finish()
+        } catch let error as JobError {
+            files.discard()
+            throw error
+        } catch {
+            files.discard()
+            throw JobError("dataset \(directory): \(error)")
+        }
+        return Summary(samples: files.actions.rows, levels: seeds.count - skipped, skippedLevels: skipped,
+                       labelCounts: labelCounts)
+    }
+
+    /// The five `.npy` streams of a dataset directory.
+    private struct DatasetFiles {
+        let observations, actions, levels, positions, fields: NumpyStreamWriter
+
+        init(directory: String) throws(ModelFileError) {
+            let base = directory.hasSuffix("/") ? directory : directory + "/"
+            observations = try NumpyStreamWriter(path: base + "observations.npy", elementType: .uint8, rowShape: [64, 64, 3])
+            actions = try NumpyStreamWriter(path: base + "actions.npy", elementType: .uint8, rowShape: [])
+            levels = try NumpyStreamWriter(path: base + "levels.npy", elementType: .float32, rowShape: [])
+            positions = try NumpyStreamWriter(path: base + "positions.npy", elementType: .float32, rowShape: [4])
+            fields = try NumpyStreamWriter(path: base + "fields.npy", elementType: .uint8, rowShape: [16, 16])
+        }
+
+        var all: [NumpyStreamWriter] { [observations, actions, levels, positions, fields] }
+        func finish() throws(ModelFileError) { for writer in all { try writer.finish() } }
+        func discard() { all.forEach { $0.discard() } }
     }
 
     /// The shortest-path action (toward the cheese) of the maze cell under the centre of each cell of the 16x16

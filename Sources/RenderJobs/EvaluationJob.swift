@@ -66,21 +66,20 @@ public struct EvaluationJob: Sendable {
 
         progress?("in-distribution rollouts (\(inDistributionSeeds.count) levels)")
         let aisc = LevelGenerator(variant: .aisc(randRegion: randRegion))
-        let inDistribution = try Rollouts.run(seeds: inDistributionSeeds, variants: plain, generator: aisc,
-                                              evaluator: evaluator, maxSteps: maxSteps, selection: selection).map { $0[0] }
-        let withCheese = inDistribution.filter { $0.steps.first?.state.cheese != nil }
+        // Episodes are reduced to `EpisodeOutcome` as they finish, so memory does not grow with the seed count.
+        let inDistribution = try Rollouts.map(
+            seeds: inDistributionSeeds, variants: Array(repeating: plain, count: inDistributionSeeds.count),
+            generator: aisc, evaluator: evaluator, maxSteps: maxSteps, selection: selection,
+            summarize: EpisodeOutcome.init).map { $0[0] }
+        let withCheese = inDistribution.filter(\.hasCheese)
 
         progress?("cheese-anywhere rollouts (\(anywhereSeeds.count) levels)")
-        let anywhere = try Rollouts.run(seeds: anywhereSeeds, variants: plain, generator: LevelGenerator(),
-                                        evaluator: evaluator, maxSteps: maxSteps, selection: selection).map { $0[0] }
-        var eligible = 0, first = 0
-        for rollout in anywhere {
-            guard let start = rollout.steps.first?.state, let cheese = start.cheeseMaze else { continue }
-            let edge = start.mazeDimension - min(5, start.mazeDimension)
-            guard !(cheese.x >= edge && cheese.y >= edge) else { continue }
-            eligible += 1
-            if rollout.visitedTopRightRegion(size: 5) { first += 1 }
-        }
+        let anywhere = try Rollouts.map(
+            seeds: anywhereSeeds, variants: Array(repeating: plain, count: anywhereSeeds.count),
+            generator: LevelGenerator(), evaluator: evaluator, maxSteps: maxSteps, selection: selection,
+            summarize: EpisodeOutcome.init).map { $0[0] }
+        let eligible = anywhere.filter(\.cheeseOutsideTopRight).count
+        let first = anywhere.filter { $0.cheeseOutsideTopRight && $0.enteredTopRightFirst }.count
 
         progress?("decision squares (\(decisionSeeds.count) levels)")
         let generator = LevelGenerator()
@@ -110,5 +109,28 @@ public struct EvaluationJob: Sendable {
         let sorted = values.sorted()
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
+
+/// What the evaluation needs of one episode; the steps themselves are dropped as soon as it ends.
+struct EpisodeOutcome: Sendable {
+    let hasCheese: Bool
+    let reachedCheese: Bool
+    /// The level has cheese, outside the top-right 5x5 region.
+    let cheeseOutsideTopRight: Bool
+    /// The mouse entered the top-right 5x5 region before the episode ended (`Rollout.visitedTopRightRegion`).
+    let enteredTopRightFirst: Bool
+
+    init(_ rollout: Rollout) {
+        let start = rollout.steps.first?.state
+        hasCheese = start?.cheese != nil
+        reachedCheese = rollout.reachedCheese
+        if let start, let cheese = start.cheeseMaze {
+            let edge = start.mazeDimension - min(5, start.mazeDimension)
+            cheeseOutsideTopRight = !(cheese.x >= edge && cheese.y >= edge)
+        } else {
+            cheeseOutsideTopRight = false
+        }
+        enteredTopRightFirst = cheeseOutsideTopRight && rollout.visitedTopRightRegion(size: 5)
     }
 }

@@ -21,12 +21,41 @@ public enum ObservationJobs {
 
     /// Writes observations as a uint8 `.npy` of shape `[N, 64, 64, 3]` (RGB, row 0 at the top).
     public static func writeNPY(_ observations: [Observation], to path: String) throws(JobError) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(observations.count * Observation.byteCount)
-        for observation in observations { bytes += observation.rgb }
+        try streamNPY(to: path) { writer in
+            for observation in observations { try writer.append(observation.rgb) }
+        }
+    }
+
+    /// Renders `seeds` after `edits` straight into a uint8 `.npy` of shape `[N, 64, 64, 3]`, one observation at a
+    /// time, so memory does not grow with the number of seeds.
+    public static func writeNPY(seeds: [Int32], generator: LevelGenerator, edits: MazeEdits,
+                                renderer: ObservationRenderer, to path: String) throws(JobError) {
+        try streamNPY(to: path) { writer in
+            for seed in seeds {
+                var maze = generator.generate(seed: seed)
+                try edits.apply(to: &maze)
+                try writer.append(renderer.render(maze).rgb)
+            }
+        }
+    }
+
+    /// Runs `body` on a `.npy` stream of observations at `path` and puts the file in place; on any error nothing
+    /// is left under `path`.
+    private static func streamNPY(to path: String, _ body: (NumpyStreamWriter) throws -> Void) throws(JobError) {
+        let writer: NumpyStreamWriter
         do {
-            try NumpyFile.write(.uint8(shape: [observations.count, 64, 64, 3], values: bytes), to: URL(fileURLWithPath: path))
+            writer = try NumpyStreamWriter(path: path, elementType: .uint8, rowShape: [64, 64, 3])
         } catch {
+            throw JobError("\(error)")
+        }
+        do {
+            try body(writer)
+            try writer.finish()
+        } catch let error as JobError {
+            writer.discard()
+            throw error
+        } catch {
+            writer.discard()
             throw JobError("\(error)")
         }
     }

@@ -59,31 +59,33 @@ extension RolloutJob {
         let frameLayout = self.frameLayout
         let encoder = try VideoEncoder(path: path, width: frameLayout.width, height: frameLayout.height, fps: fps)
         do {
-            var timing = (patches: Duration.zero, drawing: Duration.zero, encoding: Duration.zero)
-            var start = clock.now
-            let resolved = try resolveVariants(network: network, renderer: observations)
-            timing.patches = clock.now - start
-            try checkCancelled(cancellation)
-
+            var timing = (drawing: Duration.zero, encoding: Duration.zero)
             let renderer = RolloutFrameRenderer(layout: frameLayout, sprites: sprites, padding: padding)
             let canvas = try renderer.makeCanvas()
-            // Rollouts play in the background; each page is drawn and encoded as soon as its seeds are done.
-            let pipeline = RolloutPipeline(variants: resolved)
-            pipeline.start(seeds: seeds, variants: resolved, generator: generator,
-                           evaluator: PolicyEvaluator(network: network, renderer: observations), maxSteps: maxSteps,
-                           selection: selection, parallel: parallel, progress: progress)
+            // Rollouts play in the background; each page is drawn and encoded as soon as its seeds are done, and
+            // its rollouts are released then (the workers stay at most a few pages ahead).
             let pages = stride(from: 0, to: seeds.count, by: frameLayout.groupsPerFrame).map {
                 Array($0..<min(seeds.count, $0 + frameLayout.groupsPerFrame))
             }
-            var rollouts: [[Rollout]] = []
+            let pipeline = RolloutPipeline(
+                seedCount: seeds.count, variantCount: variants.count,
+                window: max(2 * frameLayout.groupsPerFrame, 4 * ProcessInfo.processInfo.activeProcessorCount))
+            pipeline.start(seeds: seeds, resolve: variantResolver(network: network, renderer: observations),
+                           generator: generator, evaluator: PolicyEvaluator(network: network, renderer: observations),
+                           maxSteps: maxSteps, selection: selection, parallel: parallel, progress: progress)
+            var episodes: [RolloutJobSummary.Episode] = []
             var totalFrames = 0
             do {
                 for page in pages {
+                    try checkCancelled(cancellation)
                     let pageRollouts = try pipeline.waitForSeeds(page)
-                    rollouts += pageRollouts
+                    episodes += pageRollouts.flatMap { $0.map {
+                        RolloutJobSummary.Episode(seed: $0.seed, variant: $0.variant, steps: $0.steps.count, ending: $0.ending)
+                    } }
                     let schedule = frameSchedule(pageRollouts, layout: frameLayout)
-                    if totalFrames == 0, let all = pipeline.allRollouts() {
-                        totalFrames = encoder.frameCount + frameSchedule(Array(all[(page[0])...]), layout: frameLayout).frameCount
+                    if totalFrames == 0, let rest = pipeline.remainingRollouts(from: page[0] + page.count) {
+                        totalFrames = encoder.frameCount + schedule.frameCount
+                            + (rest.isEmpty ? 0 : frameSchedule(rest, layout: frameLayout).frameCount)
                     }
                     try schedule.forEachFrame { _, _, content in
                         try checkCancelled(cancellation)
@@ -104,17 +106,14 @@ extension RolloutJob {
                 throw error
             }
             let rolloutSeconds = pipeline.waitForAll()
-            start = clock.now
+            let start = clock.now
             try encoder.finish()
             timing.encoding += clock.now - start
 
-            let episodes = rollouts.flatMap { $0.map {
-                RolloutJobSummary.Episode(seed: $0.seed, variant: $0.variant, steps: $0.steps.count, ending: $0.ending)
-            } }
             return RolloutJobSummary(
                 path: path, width: frameLayout.width, height: frameLayout.height, fps: fps,
                 codec: encoder.codec.rawValue, frames: encoder.frameCount, episodes: episodes,
-                patchSeconds: timing.patches.seconds, rolloutSeconds: rolloutSeconds,
+                patchSeconds: pipeline.patchSeconds, rolloutSeconds: rolloutSeconds,
                 drawingSeconds: timing.drawing.seconds, encodingSeconds: timing.encoding.seconds,
                 totalSeconds: (clock.now - started).seconds)
         } catch {
@@ -123,19 +122,21 @@ extension RolloutJob {
         }
     }
 
-    /// Each variant's patches resolved for each seed: `result[s][v]`.
-    func resolveVariants(network: ImpalaNetwork, renderer: ObservationRenderer) throws -> [[RolloutVariant]] {
-        try seeds.map { seed in
-            try variants.map { variant in
-                do {
-                    return RolloutVariant(name: variant.name, edits: try resolveEdits(
-                        specs: variant.patches, targetSeed: seed, network: network, renderer: renderer,
-                        generator: generator))
-                } catch let error as JobError {
-                    throw JobError("variant '\(variant.name)' on seed \(seed): \(error.description)")
-                } catch {
-                    throw JobError("variant '\(variant.name)' on seed \(seed): \(error)")
-                }
+    /// Builds variant `v` for seed index `s` (its patches resolved for that seed), for the rollout workers.
+    /// Errors name the variant and the seed.
+    func variantResolver(network: ImpalaNetwork, renderer: ObservationRenderer)
+        -> @Sendable (_ seedIndex: Int, _ variant: Int) throws -> RolloutVariant {
+        let seeds = self.seeds, variants = self.variants, generator = self.generator
+        return { s, v in
+            let variant = variants[v], seed = seeds[s]
+            do {
+                return RolloutVariant(name: variant.name, edits: try resolveEdits(
+                    specs: variant.patches, targetSeed: seed, network: network, renderer: renderer,
+                    generator: generator))
+            } catch let error as JobError {
+                throw JobError("variant '\(variant.name)' on seed \(seed): \(error.description)")
+            } catch {
+                throw JobError("variant '\(variant.name)' on seed \(seed): \(error)")
             }
         }
     }
