@@ -13,6 +13,7 @@ enum { slot_count = 128, name_capacity = 256 };
 struct slot {
     char path[PATH_MAX];
     char name[name_capacity];
+    int is_directory;
     int in_use;
 };
 
@@ -47,13 +48,18 @@ static void on_signal(int signal_number) {
     write_text(": interrupted by ");
     write_text(signal_label(signal_number));
     for (int i = 0; i < slot_count; i++) {
-        if (!__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE)) continue;
+        if (!__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE) || slots[i].is_directory) continue;
         unlink(slots[i].path);
         write_text(removed == 0 ? "; unfinished output removed, nothing written to " : ", ");
         write_text("'");
         write_text(slots[i].name);
         write_text("'");
         removed++;
+    }
+    // Folders made for the output go after the files in them, the last made (the deepest) first; rmdir leaves
+    // a folder that holds anything else.
+    for (int i = slot_count - 1; i >= 0; i--) {
+        if (__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE) && slots[i].is_directory) rmdir(slots[i].path);
     }
     if (removed == 0) write_text("; no output was being written");
     write_text("\n");
@@ -91,7 +97,7 @@ void mr_interrupt_cleanup_install(const char *program) {
     pthread_mutex_unlock(&slots_lock);
 }
 
-int mr_interrupt_cleanup_register(const char *temporary_path, const char *display_name) {
+static int register_path(const char *temporary_path, const char *display_name, int is_directory) {
     if (temporary_path == NULL || strlen(temporary_path) >= PATH_MAX) return -1;
     int found = -1;
     pthread_mutex_lock(&slots_lock);
@@ -101,12 +107,21 @@ int mr_interrupt_cleanup_register(const char *temporary_path, const char *displa
         const char *name = display_name != NULL ? display_name : temporary_path;
         strncpy(slots[i].name, name, name_capacity - 1);
         slots[i].name[name_capacity - 1] = '\0';
+        slots[i].is_directory = is_directory;
         __atomic_store_n(&slots[i].in_use, 1, __ATOMIC_RELEASE);
         found = i;
         break;
     }
     pthread_mutex_unlock(&slots_lock);
     return found;
+}
+
+int mr_interrupt_cleanup_register(const char *temporary_path, const char *display_name) {
+    return register_path(temporary_path, display_name, 0);
+}
+
+int mr_interrupt_cleanup_register_directory(const char *path) {
+    return register_path(path, path, 1);
 }
 
 void mr_interrupt_cleanup_unregister(int slot) {

@@ -2,6 +2,7 @@ import Foundation
 import MazeObservation
 import MazeSimulation
 import ModelFiles
+import OutputFiles
 
 /// `mazerender dataset`: imitation-learning data for training a maze agent. For each level, mouse positions
 /// are drawn from the open cells (not the cheese's) and labelled with the first move of the shortest path to
@@ -41,13 +42,19 @@ public struct DatasetJob: Sendable {
     /// that is a wall, the padding or the cheese) into `directory`.
     ///
     /// Samples stream into the five files as they are made (`NumpyStreamWriter`), so memory stays at one level's
-    /// samples whatever the number of seeds; the files appear only when all are complete.
+    /// samples whatever the number of seeds; the files appear only when all are complete. A folder this made is
+    /// removed again on failure or interruption.
     public func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
-        let files: DatasetFiles
+        let files: DatasetFiles, folder: OutputDirectory
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            folder = try InterruptCleanup.makeOutputDirectory(directory)
+        } catch {
+            throw JobError("dataset \(directory): \(error)")
+        }
+        do {
             files = try DatasetFiles(directory: directory)
         } catch {
+            folder.discard()
             throw JobError("dataset \(directory): \(error)")
         }
         var labelCounts: [Int: Int] = [:]
@@ -90,11 +97,14 @@ public struct DatasetJob: Sendable {
                 throw JobError("no samples: every level of --seeds lacks cheese; choose other seeds")
             }
             try files.finish()
+            folder.keep()
         } catch let error as JobError {
             files.discard()
+            folder.discard()
             throw error
         } catch {
             files.discard()
+            folder.discard()
             throw JobError("dataset \(directory): \(error)")
         }
         return Summary(samples: files.actions.rows, levels: seeds.count - skipped, skippedLevels: skipped,

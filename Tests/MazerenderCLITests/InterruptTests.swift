@@ -126,3 +126,28 @@ struct InterruptTests {
         Issue.record("the shared output equals neither run's own output")
     }
 }
+
+extension InterruptTests {
+    @Test("SIGTERM during dataset: no .npy, no temporary file, and the folder it made is gone")
+    func signalDuringDataset() throws {
+        guard Self.executable != nil else { Issue.record("mazerender executable not found"); return }
+        let scratch = try RolloutFixtures.Scratch(), logs = try RolloutFixtures.Scratch()
+        defer { scratch.remove(); logs.remove() }
+        let out = scratch.file("data/shard0")
+        let pid = try Self.spawnWithDefaultSignals(
+            ["dataset", "--seeds", "0..<200000", "--variant", "aisc", "--rand-region", "5", "--out", out],
+            errorPath: logs.file("stderr.txt"))
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).isEmpty {
+            usleep(20_000)
+        }
+        usleep(300_000)
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        #expect(status & 0x7F == SIGTERM, "wait status \(status)")
+        #expect(try scratch.contents().isEmpty)
+        let text = (try? String(contentsOfFile: logs.file("stderr.txt"), encoding: .utf8)) ?? ""
+        #expect(text.contains("interrupted by SIGTERM") && text.contains("observations.npy"), "\(text)")
+    }
+}

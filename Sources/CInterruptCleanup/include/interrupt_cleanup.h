@@ -18,6 +18,9 @@ void mr_interrupt_cleanup_install(const char *program);
 /// too long (the file is then simply not cleaned up on a signal).
 int mr_interrupt_cleanup_register(const char *temporary_path, const char *display_name);
 
+/// Registers a folder made for an output: removed on a signal (after the files) if it is empty by then.
+int mr_interrupt_cleanup_register_directory(const char *path);
+
 /// Forgets a slot returned by `mr_interrupt_cleanup_register`; -1 is ignored.
 void mr_interrupt_cleanup_unregister(int slot);
 
