@@ -31,18 +31,18 @@ public struct CheckpointLimits: Sendable, Equatable {
 
 /// Overflow-checked products and sums of sizes a file announces; `nil` means the result does not fit in `Int`.
 enum CheckedSize {
-    /// The element count of `shape` (1 for a scalar); 0 as soon as any extent is 0, even if the others would
-    /// overflow together; `nil` for a negative extent or an overflow.
+    /// The element count of `shape` (1 for a scalar); `nil` for a negative extent, or when the product of the
+    /// non-zero extents overflows, even if another extent is 0: code downstream (`Tensor.init`) multiplies the
+    /// extents in order, and `[2^40, 2^40, 0]` would overflow before reaching the 0 (found by NumpyFuzzer).
     static func elementCount(_ shape: [Int]) -> Int? {
         guard shape.allSatisfy({ $0 >= 0 }) else { return nil }
-        if shape.contains(0) { return 0 }
         var product = 1
-        for extent in shape {
+        for extent in shape where extent != 0 {
             let (next, overflow) = product.multipliedReportingOverflow(by: extent)
             if overflow { return nil }
             product = next
         }
-        return product
+        return shape.contains(0) ? 0 : product
     }
 
     static func product(_ a: Int, _ b: Int) -> Int? {

@@ -61,6 +61,7 @@ import Testing
         ([1 << 40, 1 << 40], [1, 1]),          // the element count overflows
         ([3, 1 << 62], [1 << 62, 1]),          // the last element's index overflows
         ([2, 2], [Int.max, 1]),                // (extent - 1) * stride overflows
+        ([1 << 40, 1 << 40, 0], [0, 0, 1]),    // empty, but Tensor.init's product overflows before the 0
     ])
     func shapesAndStridesThatOverflowAreRefusedWithoutATrap(shape: [Int], strides: [Int]) {
         let pickle = HostilePickle.stateDict([("w", HostilePickle.tensor(storageCount: 4, shape: shape, strides: strides))])
@@ -155,6 +156,7 @@ import Testing
         #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[-9223372036854775807,8]}}"#,
         #"{"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,8]}}"#,
         #"{"w":{"dtype":"F32","shape":[0,4611686018427387904,4],"data_offsets":[0,8]}}"#,
+        #"{"w":{"dtype":"F32","shape":[4294967296,4294967296,0],"data_offsets":[0,0]}}"#,
     ])
     func safetensorsHeadersWithAbsurdSizesAreRefusedWithoutATrap(header: String) {
         let bytes = Self.safetensors(header, data: [UInt8](repeating: 0, count: 8))
@@ -176,6 +178,15 @@ import Testing
         let bytes = Self.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }\n")
         let error = Self.refusal { try NumpyFile.read(bytes: bytes, file: "obs.npy") }
         #expect(Self.tooLarge(error, mentioning: ["'shape'", "overflows"]))
+    }
+
+    @Test func anEmptyNpyShapeWhoseOtherExtentsOverflowIsRefused() {
+        // Found by NumpyFuzzer: read as an empty array, it trapped in `tensor` (Tensor.init multiplies in order).
+        let bytes = Self.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (33333333, 333333233333, 0, 7), }\n")
+        let error = Self.refusal { try NumpyFile.read(bytes: bytes, file: "empty.npy").tensor }
+        #expect(Self.tooLarge(error, mentioning: ["'shape'"]))
+        let fine = Self.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 0, 7), }\n")
+        #expect((try? NumpyFile.read(bytes: fine, file: "empty.npy").tensor.shape) == [3, 0, 7])
     }
 
     @Test(arguments: ["(1000000000000,)", "(2305843009213693952,)", "(100000, 100000, 100000)"])
