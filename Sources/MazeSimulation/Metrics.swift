@@ -1,6 +1,16 @@
 /// The distances procgen-tools' behavioural statistics use, between the cheese, the decision square,
 /// the maze's top-right cell and the top-right 5x5 region (the cheese region the published agents trained on).
+///
+/// Each follows procgen-tools' `metrics.py` on the inner grid, including two of its choices that differ from
+/// what the names suggest (both checked against its own code on the real game):
+/// - the four `*_5x5` distances measure to the nearest **open** cell of the top-right 5x5 (its
+///   `dist_cheese_nxn` filters out walls), like the two `steps_between_*_5x5`;
+/// - `cheese_coord_norm` is the norm of the cheese's (row, column) in the grid padded to procgen's 25x25 world
+///   (`outer_grid`, padding `(25 - n) / 2` on every side), not in the maze.
 public struct MazeMetrics: Hashable, Sendable {
+    /// The side of the world procgen-tools pads every grid to (`maze.WORLD_DIM`).
+    public static let paddedWorldDimension = 25
+
     /// Metric names as procgen-tools' `metrics.metrics` registry spells them, in its order.
     public static let names = [
         "euc_dist_cheese_decision_square", "taxi_dist_cheese_decision_square", "steps_between_cheese_decision_square",
@@ -22,7 +32,7 @@ public struct MazeMetrics: Hashable, Sendable {
         let region = (maze.mazeDimension - size..<maze.mazeDimension).flatMap { y in
             (maze.mazeDimension - size..<maze.mazeDimension).map { x in MazePoint(x: x, y: y) }
         }
-        let openRegion = region.filter { !maze.isWall($0) }
+        let openRegion = region.filter { !maze.isWall($0) }  // the cheese's cell counts as open
         func steps(_ a: MazePoint?, _ targets: [MazePoint]) -> Double? {
             guard let a else { return nil }
             let table = maze.distances(from: a)
@@ -45,11 +55,12 @@ public struct MazeMetrics: Hashable, Sendable {
         v["steps_between_decision_square_top_right"] = steps(decision, [corner])
         v["steps_between_cheese_5x5"] = steps(cheese, openRegion)
         v["steps_between_decision_square_5x5"] = steps(decision, openRegion)
-        v["euc_dist_cheese_5x5"] = nearest(cheese, region, euclid)
-        v["taxi_dist_cheese_5x5"] = nearest(cheese, region, taxi)
-        v["euc_dist_decision_square_5x5"] = nearest(decision, region, euclid)
-        v["taxi_dist_decision_square_5x5"] = nearest(decision, region, taxi)
-        v["cheese_coord_norm"] = cheese.map { euclid($0, MazePoint(x: 0, y: 0)) }
+        v["euc_dist_cheese_5x5"] = nearest(cheese, openRegion, euclid)
+        v["taxi_dist_cheese_5x5"] = nearest(cheese, openRegion, taxi)
+        v["euc_dist_decision_square_5x5"] = nearest(decision, openRegion, euclid)
+        v["taxi_dist_decision_square_5x5"] = nearest(decision, openRegion, taxi)
+        let padding = (Self.paddedWorldDimension - maze.mazeDimension) / 2
+        v["cheese_coord_norm"] = cheese.map { euclid(MazePoint(x: $0.x + padding, y: $0.y + padding), MazePoint(x: 0, y: 0)) }
         values = v
     }
 
