@@ -49,6 +49,9 @@ let package = Package(
         .target(name: "PolicyAnalysis", dependencies: [
             "MazeSimulation", "MazeObservation", "ImpalaPolicy", "ActivationPatching",
         ]),
+        .target(name: "PolicyExperiments", dependencies: [
+            "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis",
+        ]),
         .target(name: "MazeRendering", dependencies: [
             "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis",
         ]),
@@ -56,10 +59,10 @@ let package = Package(
         // Orchestration and command line.
         .target(name: "RenderJobs", dependencies: [
             "MazeSimulation", "MazeObservation", "Tensors", "ModelFiles", "ImpalaPolicy", "ActivationPatching",
-            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding", "OutputFiles",
+            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding", "OutputFiles", "PolicyExperiments",
         ]),
         .target(name: "MazerenderCLI", dependencies: [
-            "RenderJobs", "MazeSimulation", "OutputFiles", "Tensors",
+            "RenderJobs", "MazeSimulation", "OutputFiles", "Tensors", "PolicyExperiments", "MazeObservation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mazerender", dependencies: ["MazerenderCLI", "OutputFiles"]),

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import MazeObservation
+import PolicyExperiments
+import RenderJobs
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Behavioural statistics over many levels (procgen-tools' experiments/statistics), every number as CSV.",
+        subcommands: [StatsRunCommand.self, StatsMergeCommand.self],
+        defaultSubcommand: StatsRunCommand.self
+    )
+}
+
+struct StatsRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Play each seed's upstream level once and measure it; write seeds.csv and run.json into --out.",
+        discussion: """
+            seeds.csv has one row per seed: seed, maze_dim, cheese_x, cheese_y, decision_square_x, \
+            decision_square_y, cheese_in_top_right_5x5, reached_cheese, steps, entered_top_right_5x5, p_cheese, \
+            p_top_right, p_cheese_patched, p_top_right_patched, p_cheese@C for further --coeffs, and procgen-tools' \
+            16 maze metrics (empty where undefined). Maze cells: x right, y up, the mouse starting at 0,0. \
+            Episodes as `evaluate` plays them (argmax unless --sample). p_*: 5-way probabilities of the first move \
+            toward the cheese / the top-right cell with the mouse on the decision square, unpatched and with the \
+            level's own cheese vector at the first --coeffs value. \
+            Sharding: --shard K/N runs the K-th of N contiguous blocks of --seeds (also read from a Slurm job \
+            array's environment; for a Kubernetes Indexed Job give --shard auto/N); combine the folders with \
+            `mazerender stats merge`. An interrupted run keeps seeds.partial.csv; run again with --resume.
+            """
+    )
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp, valueName: "seeds"), transform: parseSeeds)
+    var seeds: SeedList
+    @Option(help: "Output folder.")
+    var out: String
+    @Option(help: "Step limit per episode.")
+    var maxSteps = 256
+    @Option(name: .long, defaultAsFlag: 0, parsing: .next,
+            help: ArgumentHelp("Sample actions (reproducibly, from SEED, default 0) instead of the argmax.", valueName: "seed"))
+    var sample: UInt32? = nil
+    @Option(help: ArgumentHelp("Cheese-vector coefficients, comma-separated; the first fills p_*_patched.", valueName: "c,c,..."))
+    var coeffs = "-1"
+    @Option(help: ArgumentHelp("Run one part of the seeds: K/N (1 <= K <= N), or auto/N with a Kubernetes Indexed Job.",
+                               valueName: "K/N"))
+    var shard: String?
+    @Flag(help: "Finish an interrupted run in --out, computing only the seeds it lacks.")
+    var resume = false
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var assetOptions: AssetOptions
+
+    var coefficients: [Float] {
+        get throws {
+            try coeffs.split(separator: ",", omittingEmptySubsequences: false).map { item in
+                guard let value = Float(item.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                    throw ValidationError("--coeffs: '\(item)' is not a number; write e.g. -1 or -1,-2,1")
+                }
+                return value
+            }
+        }
+    }
+
+    func resolvedShard(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
+        do {
+            if let shard {
+                if shard.hasPrefix("auto/") {
+                    guard let count = Int(shard.dropFirst(5)), count >= 1 else { throw ShardError.syntax(shard) }
+                    guard let found = try Shard.fromEnvironment(environment, count: count) else {
+                        throw ValidationError("--shard \(shard): neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set")
+                    }
+                    return found
+                }
+                return try Shard(parsing: shard)
+            }
+            return try Shard.fromEnvironment(environment)
+        } catch let error as ShardError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func validate() throws {
+        guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
+        _ = try coefficients
+        _ = try resolvedShard()
+    }
+
+    func run() throws {
+        let modelURL = try ModelLocator.modelURL(explicit: modelOptions.model)
+        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
+        let digest = SHA256.hexDigest([UInt8]((try? Data(contentsOf: modelURL)) ?? Data()))
+        let shard = try resolvedShard()
+        let job = StatsJob(seeds: seeds.seeds, seedsText: seeds.text, shard: shard, maxSteps: maxSteps,
+                           sampleSeed: sample, coefficients: try coefficients, resume: resume)
+        let started = Date()
+        let reporter = StatsProgress(total: job.shardSeeds.count)
+        if let shard { FileHandle.standardError.write(Data("stats: shard \(shard), \(job.shardSeeds.count) seeds\n".utf8)) }
+        let table = try job.run(network: network, renderer: try assetOptions.renderer(),
+                                model: StatsRun.Model(path: modelURL.path, sha256: digest), to: out,
+                                progress: reporter.report)
+        reporter.finish()
+        let seconds = Date().timeIntervalSince(started)
+        print(String(format: "wrote %@/%@: %d seeds in %.1f s (%.1f seeds/s)", out, StatsJob.tableName,
+                     table.rows.count, seconds, Double(table.rows.count) / max(seconds, 1e-9)))
+    }
+}
+
+struct StatsMergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the folders of `stats --shard K/N` runs (all N of them) into the single run's output."
+    )
+
+    @Argument(help: "The shard folders, in any order.")
+    var shards: [String]
+    @Option(help: "Output folder.")
+    var out: String
+
+    func validate() throws {
+        guard !shards.isEmpty else { throw ValidationError("name the shard folders to merge") }
+    }
+
+    func run() throws {
+        let table = try StatsJob.merge(shards, to: out)
+        print("wrote \(out)/\(StatsJob.tableName): \(table.rows.count) seeds from \(shards.count) shards")
+    }
+}
+
+/// Progress on stderr: a rewritten line on a terminal, a line per 10% otherwise.
+final class StatsProgress {
+    let total: Int
+    private let terminal = isatty(STDERR_FILENO) != 0
+    private var lastDecile = -1
+
+    init(total: Int) { self.total = total }
+
+    func report(_ done: Int, _ total: Int) {
+        if terminal {
+            FileHandle.standardError.write(Data("\rstats: \(done)/\(total) seeds".utf8))
+        } else if total > 0, done * 10 / total != lastDecile {
+            lastDecile = done * 10 / total
+            FileHandle.standardError.write(Data("stats: \(done)/\(total) seeds\n".utf8))
+        }
+    }
+
+    func finish() { if terminal { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
