@@ -68,6 +68,7 @@ let package = Package(
         .executableTarget(name: "mazerender", dependencies: ["MazerenderCLI", "OutputFiles"]),
 
         .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles", "CairoGraphics", "VideoEncoding", "ModelFiles"]),
+        .testTarget(name: "PolicyExperimentsTests", dependencies: ["PolicyExperiments", "OutputFiles"]),
         .testTarget(name: "MazeSimulationTests", dependencies: ["MazeSimulation"]),
         .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
@@ -80,7 +81,7 @@ let package = Package(
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
-            "MazeObservation", "ModelFiles",
+            "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]
