@@ -56,6 +56,9 @@ let package = Package(
             "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis",
         ]),
 
+        // Numerics for the behavioural-statistics experiment; no dependencies, no maze knowledge.
+        .target(name: "Statistics"),
+
         // Orchestration and command line.
         .target(name: "RenderJobs", dependencies: [
             "MazeSimulation", "MazeObservation", "Tensors", "ModelFiles", "ImpalaPolicy", "ActivationPatching",
@@ -79,6 +82,7 @@ let package = Package(
             "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "RenderJobs",
         ]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
             "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments",
