@@ -50,8 +50,10 @@ public struct ChartStyle: Sendable {
         palette.isEmpty ? foreground : palette[((index % palette.count) + palette.count) % palette.count]
     }
 
-    var font: Font { Font(family: fontFamily, size: fontSize) }
-    var titleFont: Font { Font(family: fontFamily, size: titleSize) }
+    /// The font of tick labels, axis labels and legends.
+    public var font: Font { Font(family: fontFamily, size: fontSize) }
+    /// The font of titles.
+    public var titleFont: Font { Font(family: fontFamily, size: titleSize) }
 }
 
 /// A chart that draws itself into a rectangle of a canvas.
