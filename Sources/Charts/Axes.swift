@@ -10,8 +10,12 @@ public struct Axis: Sendable {
     public var ticks: AxisTicks?
     /// Reversed direction: larger y values lower down (image rows, heat-map rows), larger x values to the left.
     public var inverted: Bool
+    /// Automatic ticks only at whole numbers (for counts).
+    public var integerTicks = false
 
-    public init(label: String? = nil, range: ClosedRange<Double>, ticks: AxisTicks? = nil, inverted: Bool = false) {
+    public init(label: String? = nil, range: ClosedRange<Double>, ticks: AxisTicks? = nil, inverted: Bool = false,
+                integerTicks: Bool = false) {
+        self.integerTicks = integerTicks
         self.label = label
         self.range = range
         self.ticks = ticks
@@ -70,7 +74,7 @@ public struct Axes: Sendable {
         var rotateX = false, yLabelWidth = 0.0, xLabelHeight = 0.0
         for _ in 0..<2 {
             yTicks = y.ticks ?? AxisTicks(lower: y.range.lowerBound, upper: y.range.upperBound,
-                                          maxCount: Axes.autoCount(plot.height, style))
+                                          maxCount: Axes.autoCount(plot.height, style), integer: y.integerTicks)
             xTicks = x.ticks ?? fittingXTicks(canvas, length: plot.width, style: style)
             yLabelWidth = yTicks.labels.map { canvas.textExtents($0).xAdvance }.max() ?? 0
             let xWidths = xTicks.labels.map { canvas.textExtents($0).xAdvance }
@@ -99,7 +103,8 @@ public struct Axes: Sendable {
     private func fittingXTicks(_ canvas: Canvas, length: Double, style: ChartStyle) -> AxisTicks {
         var count = Axes.autoCount(length, style)
         while true {
-            let ticks = AxisTicks(lower: x.range.lowerBound, upper: x.range.upperBound, maxCount: count)
+            let ticks = AxisTicks(lower: x.range.lowerBound, upper: x.range.upperBound, maxCount: count,
+                                  integer: x.integerTicks)
             let widest = ticks.labels.map { canvas.textExtents($0).xAdvance }.max() ?? 0
             if count <= 2 || Double(ticks.values.count) * (widest + 2 * style.fontSize) <= length { return ticks }
             count -= 1

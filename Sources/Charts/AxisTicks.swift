@@ -35,8 +35,9 @@ public struct AxisTicks: Equatable, Sendable {
     /// but always at least two ticks: when that step leaves one, the next smaller step is taken (which
     /// can exceed a `maxCount` below 5; from 5 up some step always fits). A degenerate range (`lower == upper`, a constant series) is
     /// widened to `value ± max(|value| / 10, 1e-300)`, or `-1...1` at zero, so the value gets ticks on either
-    /// side. Non-finite bounds give no ticks. Cost: O(maxCount).
-    public init(lower: Double, upper: Double, maxCount: Int = 8) {
+    /// side. Non-finite bounds give no ticks. With `integer`, steps stay whole numbers (counts).
+    /// Cost: O(maxCount).
+    public init(lower: Double, upper: Double, maxCount: Int = 8, integer: Bool = false) {
         var low = Swift.min(lower, upper), high = Swift.max(lower, upper)
         self.init(values: [], labels: [], step: 0, stepMantissa: 1, stepExponent: 0, exponent: 0)
         guard low.isFinite, high.isFinite else { return }
@@ -45,6 +46,7 @@ public struct AxisTicks: Equatable, Sendable {
         let span = high - low
         // Start one decade below the step that would give maxCount intervals and walk up.
         var exponent = Int((span / Double(maxCount)).log10Floor) - 1
+        if integer { exponent = Swift.max(exponent, 0) }
         var mantissaIndex = 0
         let mantissas = [1, 2, 5]
         var previous: (mantissa: Int, exponent: Int)?

@@ -99,7 +99,8 @@ public struct Histogram: Chart, Sendable {
         let highest = Double(bins.counts.max() ?? 0)
         let axes = Axes(title: title,
                         x: Axis(label: xLabel, range: Axis.paddedRange([bins.edges.first ?? 0, bins.edges.last ?? 1])),
-                        y: Axis(label: yLabel, range: Axis.paddedRange([0, Swift.max(highest, 1)], sticky: [0])))
+                        y: Axis(label: yLabel, range: Axis.paddedRange([0, Swift.max(highest, 1)], sticky: [0]),
+                                integerTicks: true))
         let frame = axes.layout(on: canvas, in: rect, style: style)
         frame.drawGrid(on: canvas, style: style)
         let fill = color ?? style.color(0)

@@ -66,6 +66,12 @@ struct AxisTicksTests {
         #expect(range.lowerBound < 3 && range.upperBound > 3)
     }
 
+    @Test func integerTicksForCounts() {
+        #expect(AxisTicks(lower: 0, upper: 4.2, integer: true).values == [0, 1, 2, 3, 4])
+        #expect(AxisTicks(lower: 0, upper: 0.5, integer: true).values == [0])   // no whole step fits twice
+        #expect(AxisTicks(lower: 0, upper: 170, maxCount: 9, integer: true).values == [0, 20, 40, 60, 80, 100, 120, 140, 160])
+    }
+
     @Test func nonFiniteBoundsGiveNoTicks() {
         #expect(AxisTicks(lower: 0, upper: .infinity).values.isEmpty)
         #expect(AxisTicks(lower: .nan, upper: 1).values.isEmpty)

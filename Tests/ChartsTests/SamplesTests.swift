@@ -79,3 +79,22 @@ struct SampleTests {
         }
     }
 }
+
+extension SampleTests {
+    /// Edge cases written beside the samples when `CHARTS_SAMPLES_DIR` is set: a tiny-valued scatter with
+    /// `×10ⁿ` factors, a constant histogram, many long box labels.
+    @Test func edgeCasesRender() throws {
+        let dir = ProcessInfo.processInfo.environment["CHARTS_SAMPLES_DIR"]
+        let tiny = ScatterPlot(series: [.init(x: [0, 1e-7, 2e-7, 3e-7], y: [1e6, 2e6, 3.5e6, 2.5e6])],
+                               curves: [.init(points: [(x: 0, y: 1e6), (x: 3e-7, y: 3e6)])],
+                               title: "Tiny x, huge y", xLabel: "x", yLabel: "y")
+        let constant = try Histogram(values: [5, 5, 5, 5], binning: .count(10), title: "Constant", xLabel: "value")
+        let names = ["unpatched", "coefficient −0.25", "coefficient −0.5", "coefficient −1", "coefficient −2", "coefficient −4"]
+        let boxes = BoxPlot(groups: names.enumerated().map { (label: $1, values: [Double($0), Double($0) + 1, 2, 3]) },
+                            title: "Long labels", yLabel: "P")
+        for (name, chart) in [("tiny", tiny as any Chart), ("constant", constant), ("longlabels", boxes)] {
+            let canvas = try chart.render(format: .png)
+            if let dir { try canvas.write(to: "\(dir)/edge-\(name).png") }
+        }
+    }
+}
