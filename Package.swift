@@ -34,6 +34,7 @@ let package = Package(
         // Safe Swift layers over the C libraries; they know nothing of mazes.
         .target(name: "CairoGraphics", dependencies: ["CCairo", "OutputFiles"]),
         .target(name: "VideoEncoding", dependencies: ["CFFmpeg", "OutputFiles"]),
+        .target(name: "Charts", dependencies: ["CairoGraphics"]),
 
         // Simulate and observe.
         .target(name: "MazeSimulation"),
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors"]),
         .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "OutputFiles"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "CairoGraphics"]),
         .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg", "OutputFiles"]),
         .testTarget(name: "MazeRenderingTests", dependencies: [
             "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "RenderJobs",
