@@ -51,7 +51,7 @@ let package = Package(
             "MazeSimulation", "MazeObservation", "ImpalaPolicy", "ActivationPatching",
         ]),
         .target(name: "PolicyExperiments", dependencies: [
-            "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis",
+            "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Statistics",
         ]),
         .target(name: "MazeRendering", dependencies: [
             "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis",
@@ -63,7 +63,7 @@ let package = Package(
         // Orchestration and command line.
         .target(name: "RenderJobs", dependencies: [
             "MazeSimulation", "MazeObservation", "Tensors", "ModelFiles", "ImpalaPolicy", "ActivationPatching",
-            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding", "OutputFiles", "PolicyExperiments",
+            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding", "OutputFiles", "PolicyExperiments", "Statistics", "Charts",
         ]),
         .target(name: "MazerenderCLI", dependencies: [
             "RenderJobs", "MazeSimulation", "OutputFiles", "Tensors", "PolicyExperiments", "MazeObservation",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MazeObservation
+import MazeSimulation
 import PolicyExperiments
 import RenderJobs
 
@@ -47,6 +48,9 @@ struct StatsRunCommand: ParsableCommand {
     var shard: String?
     @Flag(help: "Finish an interrupted run in --out, computing only the seeds it lacks.")
     var resume = false
+    @Option(help: ArgumentHelp("Features of the maximum-likelihood regression (default: the four the posts claim).",
+                               valueName: "a,b,c"))
+    var features = BehaviourAnalysis.claimedFeatures.joined(separator: ",")
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
@@ -58,6 +62,17 @@ struct StatsRunCommand: ParsableCommand {
                 }
                 return value
             }
+        }
+    }
+
+    var featureList: [String] {
+        get throws {
+            let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !names.isEmpty else { throw ValidationError("--features: name at least one metric") }
+            for name in names where !MazeMetrics.names.contains(name) {
+                throw ValidationError("--features: '\(name)' is not a metric; choose from \(MazeMetrics.names.joined(separator: ", "))")
+            }
+            return names
         }
     }
 
@@ -82,6 +97,7 @@ struct StatsRunCommand: ParsableCommand {
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
         _ = try coefficients
+        _ = try featureList
         _ = try resolvedShard()
     }
 
@@ -91,7 +107,8 @@ struct StatsRunCommand: ParsableCommand {
         let digest = SHA256.hexDigest([UInt8]((try? Data(contentsOf: modelURL)) ?? Data()))
         let shard = try resolvedShard()
         let job = StatsJob(seeds: seeds.seeds, seedsText: seeds.text, shard: shard, maxSteps: maxSteps,
-                           sampleSeed: sample, coefficients: try coefficients, resume: resume)
+                           sampleSeed: sample, coefficients: try coefficients, resume: resume,
+                           features: try featureList)
         let started = Date()
         let reporter = StatsProgress(total: job.shardSeeds.count)
         if let shard { FileHandle.standardError.write(Data("stats: shard \(shard), \(job.shardSeeds.count) seeds\n".utf8)) }
@@ -115,13 +132,16 @@ struct StatsMergeCommand: ParsableCommand {
     var shards: [String]
     @Option(help: "Output folder.")
     var out: String
+    @Option(help: ArgumentHelp("Features of the maximum-likelihood regression.", valueName: "a,b,c"))
+    var features = BehaviourAnalysis.claimedFeatures.joined(separator: ",")
 
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("name the shard folders to merge") }
     }
 
     func run() throws {
-        let table = try StatsJob.merge(shards, to: out)
+        let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let table = try StatsJob.merge(shards, to: out, features: names)
         print("wrote \(out)/\(StatsJob.tableName): \(table.rows.count) seeds from \(shards.count) shards")
     }
 }

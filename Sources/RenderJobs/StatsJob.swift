@@ -11,7 +11,7 @@ import PolicyExperiments
 /// (or one shard of it), written into a folder:
 /// - `seeds.csv`: one `BehaviourRow` per seed, in seed-list order;
 /// - `run.json`: what produced it (`StatsRun`), so shards can be checked and merged;
-/// - for a whole run (not a shard), the analysis `StatsAnalysis` writes beside them.
+/// - for a whole run (not a shard) with `features`, the analysis `StatsReport` writes beside them.
 ///
 /// Rows are appended to `seeds.partial.csv` as they finish; an interrupted run leaves that file (and
 /// `run.json`) for `--resume`, which computes only the missing seeds. It is removed when `seeds.csv` is written.
@@ -24,9 +24,12 @@ public struct StatsJob: Sendable {
     public var sampleSeed: UInt32?
     public var coefficients: [Float]
     public var resume: Bool
+    /// The maximum-likelihood regression's features; nil writes no analysis (only `seeds.csv` and `run.json`).
+    public var features: [String]?
 
     public init(seeds: [Int32], seedsText: String, shard: Shard? = nil, generator: LevelGenerator = LevelGenerator(),
-                maxSteps: Int = 256, sampleSeed: UInt32? = nil, coefficients: [Float] = [-1], resume: Bool = false) {
+                maxSteps: Int = 256, sampleSeed: UInt32? = nil, coefficients: [Float] = [-1], resume: Bool = false,
+                features: [String]? = nil) {
         self.seeds = seeds
         self.seedsText = seedsText
         self.shard = shard
@@ -35,6 +38,7 @@ public struct StatsJob: Sendable {
         self.sampleSeed = sampleSeed
         self.coefficients = coefficients
         self.resume = resume
+        self.features = features
     }
 
     public static let tableName = "seeds.csv", journalName = "seeds.partial.csv", runName = "run.json"
@@ -89,6 +93,7 @@ public struct StatsJob: Sendable {
         do { try table.write(to: directory + "/" + Self.tableName) } catch { throw JobError("\(error)") }
         journal.remove()
         folder.keep()
+        if shard == nil, let features { try StatsReport.write(table: table, run: info, features: features, to: directory) }
         return table
     }
 
@@ -143,7 +148,8 @@ extension StatsJob {
     /// Combines the folders of all N shards of one run into `directory`: `seeds.csv` equal to the single run's,
     /// and `run.json` without a shard. - Throws: `JobError` naming the folder that is missing, extra, unfinished
     /// or from another run.
-    public static func merge(_ shardDirectories: [String], to directory: String) throws -> CSVTable {
+    public static func merge(_ shardDirectories: [String], to directory: String,
+                             features: [String]? = BehaviourAnalysis.claimedFeatures) throws -> CSVTable {
         let runs = try shardDirectories.map { folder -> (String, StatsRun) in
             let run = try StatsRun.read(folder + "/" + runName)
             guard run.shard != nil else { throw JobError("\(folder) is a whole run, not a shard; nothing to merge") }
@@ -197,6 +203,7 @@ extension StatsJob {
             throw JobError("\(error)")
         }
         folder.keep()
+        if let features { try StatsReport.write(table: table, run: whole, features: features, to: directory) }
         return table
     }
 }
