@@ -22,6 +22,17 @@ public struct StatsRun: Codable, Equatable, Sendable {
     public var model: Model
     public var columns: [String]
 
+    public init(seeds: String, shard: Shard?, maxSteps: Int, sample: UInt32?, coefficients: [Float], model: Model,
+                columns: [String]) {
+        self.seeds = seeds
+        self.shard = shard
+        self.maxSteps = maxSteps
+        self.sample = sample
+        self.coefficients = coefficients
+        self.model = model
+        self.columns = columns
+    }
+
     enum CodingKeys: String, CodingKey {
         case seeds, shard, maxSteps = "max_steps", sample, coefficients, model, columns
     }
