@@ -10,14 +10,24 @@ import Statistics
 /// coefficient as box plots, P(toward cheese) against the strongest feature with the fitted logistic curve, the
 /// correlation matrix of the metrics).
 public enum StatsReport {
-    /// Writes the files for `table` into `directory`. - Returns: the analysis.
-    /// - Throws: `JobError` naming the file or the reason the analysis cannot run (too few levels).
+    /// Writes the files for `table` into `directory`. - Returns: the analysis, or nil when too few levels qualify
+    /// for the regressions (then `summary.md` says so and nothing else is written).
+    /// - Throws: `JobError` naming the file, or why the analysis cannot run (a missing column, a constant feature).
     @discardableResult
     public static func write(table: CSVTable, run: StatsRun, features: [String], to directory: String) throws
-        -> BehaviourAnalysis {
+        -> BehaviourAnalysis? {
         let analysis: BehaviourAnalysis
         do {
             analysis = try BehaviourAnalysis(table: table.columns, rows: table.rows, features: features)
+        } catch let error as AnalysisError {
+            guard case .tooFewRows = error else { throw JobError("stats analysis: \(error)") }
+            do {
+                try OutputFile.write(text: "# Behavioural statistics\n\nSeeds `\(run.seeds)`: no regressions: \(error).\n",
+                                     to: directory + "/summary.md")
+            } catch {
+                throw JobError("\(error)")
+            }
+            return nil
         } catch {
             throw JobError("stats analysis: \(error)")
         }

@@ -32,8 +32,8 @@ struct StatsReportTests {
         let table = try Self.referenceTable()
         let run = StatsRun(seeds: "1000..1999", shard: nil, maxSteps: 256, sample: nil, coefficients: [-1],
                            model: .init(path: "agent", sha256: "12719b00af08"), columns: table.columns)
-        let analysis = try StatsReport.write(table: table, run: run, features: BehaviourAnalysis.claimedFeatures,
-                                             to: scratch.path)
+        let analysis = try #require(try StatsReport.write(table: table, run: run,
+                                                          features: BehaviourAnalysis.claimedFeatures, to: scratch.path))
         #expect(analysis.rows == 516 && analysis.reached == 120)
 
         let reference = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: StatsJobTests.statsDirectory
