@@ -14,8 +14,8 @@ struct StatsCommand: ParsableCommand {
     )
 }
 
-struct StatsRunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct StatsRunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Play each seed's upstream level once and measure it; write seeds.csv and run.json into --out.",
         discussion: """
@@ -41,7 +41,8 @@ struct StatsRunCommand: ParsableCommand {
     @Option(name: .long, defaultAsFlag: 0, parsing: .next,
             help: ArgumentHelp("Sample actions (reproducibly, from SEED, default 0) instead of the argmax.", valueName: "seed"))
     var sample: UInt32? = nil
-    @Option(help: ArgumentHelp("Cheese-vector coefficients, comma-separated; the first fills p_*_patched.", valueName: "c,c,..."))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Cheese-vector coefficients, comma-separated; the first fills p_*_patched.", valueName: "c,c,..."))
     var coeffs = "-1"
     @Option(help: ArgumentHelp("Run one part of the seeds: K/N (1 <= K <= N), or auto/N with a Kubernetes Indexed Job.",
                                valueName: "K/N"))
@@ -54,7 +55,10 @@ struct StatsRunCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
-    var coefficients: [Float] {
+    public init() {}
+
+    /// The parsed cheese-vector coefficients.
+    public var coefficients: [Float] {
         get throws {
             try coeffs.split(separator: ",", omittingEmptySubsequences: false).map { item in
                 guard let value = Float(item.trimmingCharacters(in: .whitespaces)), value.isFinite else {
@@ -76,7 +80,8 @@ struct StatsRunCommand: ParsableCommand {
         }
     }
 
-    func resolvedShard(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
+    /// The shard from `--shard` or, without it, from a scheduler's environment.
+    public func resolvedShard(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
         do {
             if let shard {
                 if shard.hasPrefix("auto/") {
@@ -94,14 +99,14 @@ struct StatsRunCommand: ParsableCommand {
         }
     }
 
-    func validate() throws {
+    public func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
         _ = try coefficients
         _ = try featureList
         _ = try resolvedShard()
     }
 
-    func run() throws {
+    public func run() throws {
         let modelURL = try ModelLocator.modelURL(explicit: modelOptions.model)
         let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
         let digest = SHA256.hexDigest([UInt8]((try? Data(contentsOf: modelURL)) ?? Data()))
