@@ -106,7 +106,7 @@ struct OutputFileTests {
         #expect(FileManager.default.fileExists(atPath: kept.temporaryPath))
         #expect(kept.temporaryPath.hasPrefix(scratch.file(".kept.mp4.")))
         #expect(InterruptCleanup.pendingCount >= 1)
-        try kept.withDescriptor { descriptor in _ = Glibc.write(descriptor, "abc", 3) }
+        kept.withDescriptor { descriptor in _ = Glibc.write(descriptor, "abc", 3) }
         try kept.commit()
         #expect(FileManager.default.contents(atPath: scratch.file("kept.mp4")) == Data("abc".utf8))
 
