@@ -1,4 +1,5 @@
 import Foundation
+import MazeSimulation
 
 /// A multi-panel figure described as data (`Templates/*.json`), before any maze or network is involved.
 /// Decoding is strict: an unknown field, a misspelt kind or a value of the wrong type is an error naming its
@@ -178,6 +179,8 @@ public struct PanelTemplate: Sendable, Equatable, Decodable {
     public var cheese: String?
     /// Remove the cheese.
     public var noCheese: Bool?
+    /// Which way the mouse faces: `"left"` (procgen's start) or `"right"`.
+    public var facing: Facing?
     /// heatmap: activation site (default `embedder.block2.res1.resadd_out`).
     public var layer: String?
     /// heatmap: channel index.
@@ -201,7 +204,7 @@ public struct PanelTemplate: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, seed, title, label, patches, components, padding, mouse, cheese, noCheese, layer, channel,
+        case kind, seed, title, label, patches, components, padding, mouse, cheese, noCheese, facing, layer, channel,
              convention, opacity, maxAlpha, overlays, marks
     }
 
@@ -218,6 +221,13 @@ public struct PanelTemplate: Sendable, Equatable, Decodable {
         mouse = try c.decodeIfPresent(Bool.self, forKey: .mouse)
         cheese = try c.decodeIfPresent(String.self, forKey: .cheese)
         noCheese = try c.decodeIfPresent(Bool.self, forKey: .noCheese)
+        if let text = try c.decodeIfPresent(String.self, forKey: .facing) {
+            guard let value = Facing(rawValue: text) else {
+                throw FigureTemplateError(source: "", field: fieldPath(c.codingPath, CodingKeys.facing),
+                                          message: "unknown facing '\(text)'; use left or right")
+            }
+            facing = value
+        }
         layer = try c.decodeIfPresent(String.self, forKey: .layer)
         channel = try c.decodeIfPresent(Int.self, forKey: .channel)
         convention = try c.decodeIfPresent(String.self, forKey: .convention)

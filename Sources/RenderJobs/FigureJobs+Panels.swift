@@ -44,16 +44,16 @@ struct FigureBuilder {
                       title: template.title, caption: caption?.isEmpty == true ? nil : caption)
     }
 
-    private func maze(for panel: PanelTemplate) throws -> MazeState {
+    func maze(for panel: PanelTemplate) throws -> MazeState {
         guard panel.seed >= 0 else { throw JobError("seed \(panel.seed) is negative; use 0 ... 2147483647") }
         var maze = context.generator.generate(seed: panel.seed)
         let cheese = try panel.cheese.map { try parseMazePoint($0) }
-        try MazeEdits(cheese: cheese, removeCheese: panel.noCheese == true).apply(to: &maze)
+        try MazeEdits(cheese: cheese, removeCheese: panel.noCheese == true, facing: panel.facing).apply(to: &maze)
         return maze
     }
 
     private func key(_ panel: PanelTemplate, patched: Bool) -> String {
-        "\(panel.seed)|\(panel.cheese ?? "")|\(panel.noCheese == true)|" + (patched ? (panel.patches ?? []).joined(separator: ";") : "")
+        "\(panel.seed)|\(panel.cheese ?? "")|\(panel.noCheese == true)|\(panel.facing?.rawValue ?? "")|" + (patched ? (panel.patches ?? []).joined(separator: ";") : "")
     }
 
     private mutating func resolvedEdits(_ panel: PanelTemplate) throws -> [ActivationEdit] {
@@ -70,7 +70,7 @@ struct FigureBuilder {
         return resolved
     }
 
-    private mutating func field(_ panel: PanelTemplate, maze: MazeState, patched: Bool) throws -> VectorField {
+    mutating func field(_ panel: PanelTemplate, maze: MazeState, patched: Bool) throws -> VectorField {
         let cacheKey = key(panel, patched: patched)
         if let cached = fields[cacheKey] { return cached }
         let field = try VectorField(maze: maze, evaluator: context.evaluator,
