@@ -7,6 +7,8 @@ public indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, Expressibl
     case bool(Bool)
     case int(Int)
     case double(Double)
+    /// A Float32 written in its own shortest round-tripping form (`0.1`, not `0.10000000149011612`).
+    case float(Float)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -23,6 +25,10 @@ public indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, Expressibl
     public static func numbers<S: Sequence>(_ values: S) -> JSONValue where S.Element: BinaryFloatingPoint {
         .array(values.map { .double(Double($0)) })
     }
+    /// An array of Float32 values, each written as `.float`.
+    public static func floats<S: Sequence>(_ values: S) -> JSONValue where S.Element == Float {
+        .array(values.map { .float($0) })
+    }
 
     /// Compact JSON text (no spaces after separators except `", "` and `": "`, like Python's json.dumps).
     public var text: String {
@@ -37,6 +43,10 @@ public indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, Expressibl
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
         case .double(let value):
+            if value.isNaN { output += "NaN" } else if value.isInfinite { output += value > 0 ? "Infinity" : "-Infinity" } else {
+                output += "\(value)"
+            }
+        case .float(let value):
             if value.isNaN { output += "NaN" } else if value.isInfinite { output += value > 0 ? "Infinity" : "-Infinity" } else {
                 output += "\(value)"
             }
