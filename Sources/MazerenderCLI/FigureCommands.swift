@@ -10,13 +10,28 @@ struct FigureModelOptions: ParsableArguments {
 
     func context() throws -> FigureContext {
         let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        return try FigureContext(network: network, renderer: try assetOptions.renderer(), generator: level.generator)
+        return try FigureContext(network: network, renderer: try assetOptions.renderer(), generator: level.generator,
+                                 modelPath: try ModelLocator.modelURL(explicit: modelOptions.model).path)
     }
 }
 
 /// Checks `--out` (extension and writable directory) as a usage error, before any work.
 private func validateOutput(_ path: String) throws {
     do { _ = try FigureJobs.checkOutput(path) } catch { throw ValidationError("\(error)") }
+}
+
+/// Checks `--out` (an image, or `.json` data) and `--data` (only beside an image) for `vfield` and `vfield-diff`.
+private func validateFieldOutputs(out: String, data: String?, edit: EditOptions) throws {
+    if edit.mouse != nil { throw ValidationError("--mouse does not apply: a vector field puts the mouse on every cell") }
+    do {
+        if FigureJobs.isDataPath(out) {
+            if data != nil { throw ValidationError("--data FILE.json goes with an image --out; --out \(out) already writes the data") }
+            try VectorFieldData.checkOutput(out)
+        } else {
+            _ = try FigureJobs.checkOutput(out)
+            if let data { try VectorFieldData.checkOutput(data) }
+        }
+    } catch let error as ValidationError { throw error } catch { throw ValidationError("\(error)") }
 }
 
 private func single(_ seed: SeedList, _ option: String = "--seed") throws -> Int32 {
@@ -28,8 +43,9 @@ struct VectorFieldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vfield",
         abstract: "Draw the policy's vector field over a maze (white arrows; probability 1 = one cell).",
-        discussion: "The format follows --out's extension: .png, .svg or .pdf (arrows stay vectors in SVG/PDF).\n"
-            + PatchSpecHelp.text)
+        discussion: "The format follows --out's extension: .png, .svg or .pdf (arrows stay vectors in SVG/PDF), "
+            + "or .json for the numbers instead of a picture (--data FILE.json writes them beside a picture).\n"
+            + VectorFieldDataHelp.text + "\n" + PatchSpecHelp.text)
 
     @Option(parsing: .unconditional, help: "Level seed.", transform: parseSeeds)
     var seed: SeedList
@@ -39,19 +55,22 @@ struct VectorFieldCommand: ParsableCommand {
     var components = false
     @Flag(help: "Show the sand margin around the maze.")
     var padding = false
-    @Option(help: "Output file: .png, .svg or .pdf.")
+    @OptionGroup var edit: EditOptions
+    @Option(help: "Output file: .png, .svg, .pdf, or .json for the numbers only.")
     var out: String
+    @Option(help: "Also write the numbers to this .json file, beside an image --out.")
+    var data: String?
     @OptionGroup var modelOptions: FigureModelOptions
 
     func validate() throws {
         _ = try single(seed)
-        try validateOutput(out)
+        try validateFieldOutputs(out: out, data: data, edit: edit)
     }
 
     func run() throws {
         let template = FigureJobs.vectorFieldTemplate(seed: try single(seed), patches: patches,
-                                                      components: components, padding: padding)
-        print(try FigureJobs.write(template, context: try modelOptions.context(), to: out).description)
+                                                      components: components, padding: padding, edits: edit.edits)
+        print(try FigureJobs.writeField(template, context: try modelOptions.context(), to: out, data: data))
     }
 }
 
@@ -60,7 +79,9 @@ struct VectorFieldDiffCommand: ParsableCommand {
         commandName: "vfield-diff",
         abstract: "Draw the triptych Original | Patched | Patched vfield minus original (diff arrows in lime).",
         discussion: "The caption gives the mean total-variation distance between the patched and original action "
-            + "distributions.\n" + PatchSpecHelp.text)
+            + "distributions. --out .json writes the numbers instead of the figure (--data FILE.json: beside it).\n"
+            + VectorFieldDataHelp.text + " In the diff, probs and logits are the original network's and each cell "
+            + "adds \"patched\": {\"probs\", \"logits\"}, the patched network's.\n" + PatchSpecHelp.text)
 
     @Option(parsing: .unconditional, help: "Level seed.", transform: parseSeeds)
     var seed: SeedList
@@ -70,19 +91,23 @@ struct VectorFieldDiffCommand: ParsableCommand {
     var title: String?
     @Flag(help: "Show the sand margin around the maze.")
     var padding = false
-    @Option(help: "Output file: .png, .svg or .pdf.")
+    @OptionGroup var edit: EditOptions
+    @Option(help: "Output file: .png, .svg, .pdf, or .json for the numbers only.")
     var out: String
+    @Option(help: "Also write the numbers to this .json file, beside an image --out.")
+    var data: String?
     @OptionGroup var modelOptions: FigureModelOptions
 
     func validate() throws {
         _ = try single(seed)
         guard !patches.isEmpty else { throw ValidationError("give at least one --patch SPEC, e.g. --patch cheese:coeff=-1") }
-        try validateOutput(out)
+        try validateFieldOutputs(out: out, data: data, edit: edit)
     }
 
     func run() throws {
-        let template = FigureJobs.diffTemplate(seed: try single(seed), patches: patches, title: title, padding: padding)
-        print(try FigureJobs.write(template, context: try modelOptions.context(), to: out).description)
+        let template = FigureJobs.diffTemplate(seed: try single(seed), patches: patches, title: title, padding: padding,
+                                               edits: edit.edits)
+        print(try FigureJobs.writeField(template, context: try modelOptions.context(), to: out, data: data))
     }
 }
 
@@ -125,8 +150,8 @@ struct HeatmapCommand: ParsableCommand {
             throw ValidationError("--channel \(channel): give a channel index or a comma-separated list, e.g. 55 or 42,55,77,88")
         }
         guard (0...1).contains(opacity) else { throw ValidationError("--opacity \(opacity) is outside 0...1") }
-        if edit.mouse != nil || edit.facing != nil {
-            throw ValidationError("heatmap keeps the mouse at the start; only --cheese and --no-cheese apply")
+        if edit.mouse != nil {
+            throw ValidationError("heatmap keeps the mouse at the start; --cheese, --no-cheese and --facing apply")
         }
         try validateOutput(out)
     }
@@ -134,7 +159,7 @@ struct HeatmapCommand: ParsableCommand {
     func run() throws {
         let template = try FigureJobs.heatmapTemplate(
             seed: try single(seed), layer: layer, channels: channels, convention: convention.rawValue,
-            patches: patches, opacity: opacity, cheese: edit.cheese, removeCheese: edit.noCheese)
+            patches: patches, opacity: opacity, edits: edit.edits)
         print(try FigureJobs.write(template, context: try modelOptions.context(), to: out).description)
     }
 }
@@ -161,6 +186,15 @@ struct FigureCommand: ParsableCommand {
         let loaded = try FigureJobs.loadTemplate(path: template)
         print(try FigureJobs.write(loaded, context: try modelOptions.context(), to: out).description)
     }
+}
+
+enum VectorFieldDataHelp {
+    static let text = "JSON (.json): {\"seed\", \"maze_dim\", \"model\" (checkpoint path), \"patches\" (SPEC texts), "
+        + "\"cheese\": [x, y] or null, \"decision_square\": [x, y] or null, \"cells\": [{\"x\", \"y\", "
+        + "\"probs\": {\"left\", \"down\", \"up\", \"right\", \"noop\"}, \"logits\": [15 numbers]}, ...]}, one cell per "
+        + "legal mouse position (every open cell but the cheese's; maze cells, x right, y up, the start at 0,0); "
+        + "probs sum procgen's action groups of the softmax of the logits; floats read back to the same Float32. "
+        + "Maze edits (--cheese X,Y, --no-cheese, --facing) apply before the analysis and the drawing."
 }
 
 enum PatchSpecHelp {
