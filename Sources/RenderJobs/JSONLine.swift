@@ -78,3 +78,10 @@ public indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, Expressibl
         output += "\""
     }
 }
+
+extension JSONValue {
+    /// A Float32 written as its own shortest round-trip text (`0.1`, not the Double `0.10000000149011612`).
+    public static func float(_ value: Float) -> JSONValue {
+        value.isFinite ? .double(Double("\(value)")!) : .double(Double(value))
+    }
+}
