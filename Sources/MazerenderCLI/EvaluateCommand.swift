@@ -11,6 +11,7 @@ struct EvaluateCommand: ParsableCommand {
             --max-steps steps (256 by default). In distribution: \
             procgenAISC maze_aisc levels with rand_region=N. Cheese anywhere: procgen's own levels. Decision square: \
             P(step toward the cheese) there, without a patch and with the level's cheese vector at coefficient -1.
+
             --json FILE also writes the report as one JSON object: options (model, scale, the seed lists as given, \
             rand_region, max_steps, selection, sample_seed), in_distribution and cheese_anywhere {reached, total, \
             fraction}, top_right_first {count, eligible, fraction}, decision_square {seeds, patch, median_p_cheese, \
