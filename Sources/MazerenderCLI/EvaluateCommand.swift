@@ -11,6 +11,11 @@ struct EvaluateCommand: ParsableCommand {
             --max-steps steps (256 by default). In distribution: \
             procgenAISC maze_aisc levels with rand_region=N. Cheese anywhere: procgen's own levels. Decision square: \
             P(step toward the cheese) there, without a patch and with the level's cheese vector at coefficient -1.
+
+            --json FILE also writes the report as one JSON object: options (model, scale, the seed lists as given, \
+            rand_region, max_steps, selection, sample_seed), in_distribution and cheese_anywhere {reached, total, \
+            fraction}, top_right_first {count, eligible, fraction}, decision_square {seeds, patch, median_p_cheese, \
+            median_p_cheese_patched, rose, rose_fraction}; null where a fraction or median is undefined.
             """
     )
 
@@ -29,12 +34,17 @@ struct EvaluateCommand: ParsableCommand {
             help: ArgumentHelp("Sample actions from the policy's distribution (reproducibly, from SEED, default 0) instead of taking the most probable.",
                                valueName: "seed"))
     var sample: UInt32? = nil
+    @Option(help: ArgumentHelp("Also write the report as JSON to this file.", valueName: "file"))
+    var json: String?
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
         guard randRegion >= 0 else { throw ValidationError("--rand-region \(randRegion) is negative") }
+        if let json {
+            do { try JSONFiles.checkOutput(json, option: "--json") } catch { throw ValidationError(error.description) }
+        }
     }
 
     func run() throws {
@@ -49,6 +59,12 @@ struct EvaluateCommand: ParsableCommand {
         let actions = sample.map { "actions sampled from seed \($0)" } ?? "argmax actions"
         print("model: \(try ModelLocator.modelURL(explicit: modelOptions.model).path) (scale \(network.scale)); \(actions), at most \(maxSteps) steps")
         print(report.table)
+        if let json {
+            let source = EvaluationJob.ReportSource(
+                modelPath: try ModelLocator.modelURL(explicit: modelOptions.model).path, scale: network.scale,
+                seeds: seeds.text, inDistributionSeeds: inDistributionSeeds.text, decisionSeeds: decisionSeeds.text)
+            try JSONFiles.write(job.json(report, source: source), to: json)
+        }
         FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
     }
 }

@@ -7,9 +7,10 @@ struct MazeCommand: ParsableCommand {
         commandName: "maze",
         abstract: "Print procgen maze layouts for level seeds.",
         discussion: """
-            jsonl prints one object per seed: seed, mode, variant, maze_dim, world_dim, margin, background_index,
-            mouse_maze, cheese_maze (null without cheese), decision_square, grid (top row first; # wall, . open,
-            M mouse, C cheese). Maze coordinates are (x, y) with y up, as in procgen.
+            jsonl prints one object per seed: seed, mode, variant, maze_dim, world_dim, margin, background_index, \
+            mouse_maze, cheese_maze (null without cheese), decision_square, grid (top row first; # wall, . open, \
+            M mouse, C cheese), metrics (procgen-tools' 16 maze metrics by name, as in stats' seeds.csv; null \
+            where undefined). Maze coordinates are (x, y) with y up, as in procgen.
             """
     )
 

@@ -18,6 +18,11 @@ public struct RolloutCommand: ParsableCommand {
             Example: mazerender rollout --seeds 0..20 --out video.mp4 --model agent.pth \
             --variants original cheese:coeff=-1 top-right:coeff=1
 
+            --trace FILE.jsonl also writes one JSON line per step of every episode (seed order, then variant, \
+            then step): variant, seed, step (from 0), position [x, y] (maze cells, x right, y up) and facing \
+            before the move, action (procgen's 0..14), probs {left, down, up, right, noop} (5-way action groups), \
+            reward.
+
             VARIANT is original, a patch SPEC, several SPECs applied in order joined by ';', or NAME=... to set \
             the caption ("cheese vector=cheese:coeff=-1").
             \(RolloutVariantSpec.patchSyntaxHelp)
@@ -29,6 +34,9 @@ public struct RolloutCommand: ParsableCommand {
 
     @Option(help: "Output video: .mp4 (H.264, plays in browsers), .gif or .webm (VP9).")
     var out: String
+
+    @Option(help: ArgumentHelp("Also write every step of every episode as JSON lines to this file.", valueName: "file.jsonl"))
+    var trace: String?
 
     @Option(help: "Frames per second (1...60).")
     var fps = 10
@@ -59,6 +67,7 @@ public struct RolloutCommand: ParsableCommand {
     public func validate() throws {
         do {
             try RolloutJob.checkOutput(out)
+            if let trace { try RolloutJob.checkTrace(trace, video: out) }
         } catch {
             throw ValidationError(error.description)
         }
@@ -98,7 +107,7 @@ public struct RolloutCommand: ParsableCommand {
         let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
         // Ctrl-C and SIGTERM are handled by `InterruptCleanup` (installed by the program), which removes the
         // unfinished video's temporary file.
-        let summary = try job.run(network: network, assets: renderer.assets, to: out,
+        let summary = try job.run(network: network, assets: renderer.assets, to: out, trace: trace,
                                   progress: RolloutProgressBar.forTerminal())
         print(summary.report)
     }

@@ -7,7 +7,7 @@ public enum MazeListing {
     }
 
     /// One JSON object describing a maze, with the reference's field names and conventions
-    /// (maze coordinates y up; `grid` top row first).
+    /// (maze coordinates y up; `grid` top row first), and procgen-tools' 16 metrics under `metrics`.
     public static func json(for maze: MazeState, variant: LevelVariant) -> JSONValue {
         let mouse = maze.mouseMaze
         var members: [(String, JSONValue)] = [
@@ -23,7 +23,19 @@ public enum MazeListing {
         ]
         members.append(("decision_square", maze.decisionSquare.map { .pair($0.x, $0.y) } ?? .null))
         members.append(("grid", .array(maze.gridStrings.map { .string($0) })))
+        members.append(("metrics", metrics(for: maze)))
         return .object(members)
+    }
+
+    /// procgen-tools' 16 maze metrics (`MazeMetrics`), by name in its registry's order; null where one is undefined
+    /// (no cheese, no decision square). Step counts are integers, distances doubles, as procgen-tools writes them.
+    public static func metrics(for maze: MazeState) -> JSONValue {
+        let values = MazeMetrics(maze).values
+        return .object(MazeMetrics.names.map { name in
+            guard let value = values[name] ?? nil else { return (name, .null) }
+            if name.hasPrefix("steps_between"), value == value.rounded(), abs(value) < 1e15 { return (name, .int(Int(value))) }
+            return (name, .double(value))
+        })
     }
 
     /// A terminal drawing: two characters per cell so the maze looks square; walls `██`, mouse `M`, cheese `C`,

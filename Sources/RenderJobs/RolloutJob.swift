@@ -156,6 +156,9 @@ public struct RolloutJobSummary: Sendable {
     /// Frames appended to the encoder (equal to the frames in the file).
     public var frames: Int
     public var episodes: [Episode]
+    /// The `--trace` file and its line count (one per step of every episode), when one was written.
+    public var tracePath: String? = nil
+    public var traceLines = 0
     /// Wall-clock seconds of each phase: patch vectors, rollouts (forward passes), drawing, encoding; and the whole job.
     public var patchSeconds: Double, rolloutSeconds: Double, drawingSeconds: Double, encodingSeconds: Double
     public var totalSeconds: Double
@@ -174,6 +177,7 @@ public struct RolloutJobSummary: Sendable {
             let cheese = mine.filter { $0.ending == .cheese }.count
             lines.append("  \(variant): cheese in \(cheese)/\(mine.count) episodes")
         }
+        if let tracePath { lines.append("wrote \(tracePath): \(traceLines) steps") }
         lines.append(String(format: "time: patches %.2f s, rollouts %.2f s, drawing %.2f s, encoding %.2f s (%.0f frames/s), total %.2f s",
                             patchSeconds, rolloutSeconds, drawingSeconds, encodingSeconds, encodedFramesPerSecond, totalSeconds))
         return lines.joined(separator: "\n")

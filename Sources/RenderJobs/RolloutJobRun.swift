@@ -43,22 +43,27 @@ extension RolloutJob {
     ///   - network: the policy.
     ///   - assets: procgen's images, for observations and the human view.
     ///   - path: `.mp4` (H.264, MPEG-4 when libx264 is missing), `.gif` or `.webm` (VP9).
+    ///   - tracePath: when given, a JSON-lines file of every step (`RolloutTrace.lines`), streamed page by page
+    ///     as the video is drawn and put in place with it; checked before any work, removed on any error.
     /// - Returns: the summary, with the timing split into patches, rollouts, drawing and encoding.
     /// - Throws: `JobError` (bad output, a seed whose patch cannot be built, cancellation), `VideoEncodingError`,
     ///   `FFmpegError`, `CairoError`, or the network's errors.
-    public func run(network: ImpalaNetwork, assets: ObservationAssets, to path: String,
+    public func run(network: ImpalaNetwork, assets: ObservationAssets, to path: String, trace tracePath: String? = nil,
                     progress: (any RolloutProgressReporting)? = nil,
                     cancellation: JobCancellation? = nil) throws -> RolloutJobSummary {
         let clock = ContinuousClock(), started = clock.now
         defer { progress?.finished() }
         try Self.checkOutput(path)
+        if let tracePath { try Self.checkTrace(tracePath, video: path) }
         guard !seeds.isEmpty, !variants.isEmpty else { throw JobError("nothing to render: no seeds or no variants") }
         guard maxSteps >= 1 else { throw JobError("--max-steps \(maxSteps) must be at least 1") }
         let sprites = try MazeSprites(assets: assets)
         let observations = ObservationRenderer(assets: assets)
         let frameLayout = self.frameLayout
         let encoder = try VideoEncoder(path: path, width: frameLayout.width, height: frameLayout.height, fps: fps)
+        var trace: JSONLinesStream?
         do {
+            if let tracePath { trace = try JSONLinesStream(path: tracePath) }
             var timing = (drawing: Duration.zero, encoding: Duration.zero)
             let renderer = RolloutFrameRenderer(layout: frameLayout, sprites: sprites, padding: padding)
             let canvas = try renderer.makeCanvas()
@@ -82,6 +87,7 @@ extension RolloutJob {
                     episodes += pageRollouts.flatMap { $0.map {
                         RolloutJobSummary.Episode(seed: $0.seed, variant: $0.variant, steps: $0.steps.count, ending: $0.ending)
                     } }
+                    for rollout in pageRollouts.joined() { try trace?.append(RolloutTrace.lines(of: rollout)) }
                     let schedule = frameSchedule(pageRollouts, layout: frameLayout)
                     if totalFrames == 0, let rest = pipeline.remainingRollouts(from: page[0] + page.count) {
                         totalFrames = encoder.frameCount + schedule.frameCount
@@ -109,15 +115,18 @@ extension RolloutJob {
             let start = clock.now
             try encoder.finish()
             timing.encoding += clock.now - start
+            try trace?.commit()
 
             return RolloutJobSummary(
                 path: path, width: frameLayout.width, height: frameLayout.height, fps: fps,
                 codec: encoder.codec.rawValue, frames: encoder.frameCount, episodes: episodes,
+                tracePath: tracePath, traceLines: trace?.lineCount ?? 0,
                 patchSeconds: pipeline.patchSeconds, rolloutSeconds: rolloutSeconds,
                 drawingSeconds: timing.drawing.seconds, encodingSeconds: timing.encoding.seconds,
                 totalSeconds: (clock.now - started).seconds)
         } catch {
             encoder.cancel()
+            trace?.discard()
             throw error
         }
     }

@@ -29,6 +29,36 @@ struct MazeListingTests {
         }
     }
 
+    static let metricsReference = reference.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("stats/bundled_seeds_1000_1999.jsonl")
+
+    @Test("jsonl metrics equal procgen-tools' values on the real game (seeds 1000...1019), null where undefined")
+    func metricsMatchReference() throws {
+        let lines = try String(contentsOf: Self.metricsReference, encoding: .utf8).split(separator: "\n").prefix(20)
+        #expect(lines.count == 20)
+        for line in lines {
+            let expected = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let seed = Int32(try #require(expected["seed"] as? Int))
+            let text = MazeListing.json(for: LevelGenerator().generate(seed: seed), variant: .upstream).text
+            let ours = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let metrics = try #require(ours["metrics"] as? [String: Any], "seed \(seed)")
+            #expect(Set(metrics.keys) == Set(MazeMetrics.names), "seed \(seed)")
+            // Written in the registry's order.
+            let order = MazeMetrics.names.compactMap { text.range(of: "\"\($0)\": ")?.lowerBound }
+            #expect(order.count == 16 && order == order.sorted(), "seed \(seed)")
+            for name in MazeMetrics.names {
+                let reference = try #require(expected[name], "seed \(seed) \(name) missing from the reference")
+                if reference is NSNull {
+                    #expect(metrics[name] is NSNull, "seed \(seed) \(name): \(metrics[name] ?? "missing") for null")
+                } else {
+                    let want = try #require((reference as? NSNumber)?.doubleValue)
+                    let got = try #require((metrics[name] as? NSNumber)?.doubleValue, "seed \(seed) \(name) is null")
+                    #expect(abs(got - want) <= 1e-9, "seed \(seed) \(name): \(got) vs \(want)")
+                }
+            }
+        }
+    }
+
     @Test("null cheese when procgenAISC places none; text drawing has one row per maze row")
     func noCheeseAndText() throws {
         let maze = LevelGenerator(variant: .aisc(randRegion: 1)).generate(seed: 942)

@@ -91,7 +91,7 @@ struct RolloutVideoTests {
         #expect(job.frameLayout.height == two.frameLayout.height)
     }
 
-    @Test("cancelled mid-video: the job throws and leaves no file, not even the hidden temporary one")
+    @Test("cancelled mid-video: the job throws and leaves no file (video or --trace), not even the hidden temporary ones")
     func cancelled() throws {
         let scratch = try RolloutFixtures.Scratch()
         defer { scratch.remove() }
@@ -100,7 +100,8 @@ struct RolloutVideoTests {
         let progress = CancelAfterFrames(frames: 5, cancellation: cancellation)
         #expect(throws: JobError.self) {
             _ = try Self.job().run(network: RolloutFixtures.network.get(), assets: RolloutFixtures.assets.get(),
-                                   to: path, progress: progress, cancellation: cancellation)
+                                   to: path, trace: scratch.file("cancelled.jsonl"), progress: progress,
+                                   cancellation: cancellation)
         }
         #expect(progress.sawFrames)
         #expect(try scratch.contents().isEmpty)
