@@ -50,6 +50,18 @@ public enum StatsReport {
         (table.column(column) ?? []).compactMap(Double.init)
     }
 
+    /// About 30 bins (fewer for few values); for whole-number metrics (step counts, taxicab distances) the edges sit
+    /// halfway between integers and every bin is a whole number of units wide, so no bin gets an extra value.
+    static func binning(for values: [Double]) -> HistogramBinning {
+        let count = min(30, max(5, Int(Double(values.count).squareRoot())))
+        guard values.allSatisfy({ $0 == $0.rounded() }), let low = values.min(), let high = values.max() else {
+            return .count(count)
+        }
+        let width = max(1, ((high - low + 1) / Double(count)).rounded(.up))
+        let bins = Int(((high - low + 1) / width).rounded(.up))
+        return .edges((0...bins).map { low - 0.5 + Double($0) * width })
+    }
+
     static func plots(_ analysis: BehaviourAnalysis, table: CSVTable, run: StatsRun, to folder: String) throws {
         let made = try InterruptCleanup.makeOutputDirectory(folder)
         func save(_ chart: some Chart, _ name: String, width: Double = 640, height: Double = 480) throws {
@@ -58,7 +70,7 @@ public enum StatsReport {
         for metric in MazeMetrics.names {
             let values = numbers(table, metric)
             guard !values.isEmpty else { continue }
-            try save(try Histogram(values: values, binning: .count(min(30, max(5, Int(Double(values.count).squareRoot())))),
+            try save(try Histogram(values: values, binning: binning(for: values),
                                    title: "\(metric) (\(values.count) levels)", xLabel: metric, yLabel: "levels"),
                      "hist-\(metric)")
         }
