@@ -61,7 +61,9 @@ extension Canvas {
         try surface.status("cairo_surface_finish")
         var bytes = surface.sink?.bytes ?? []
         surface.sink?.bytes = []
-        if format == .svg { bytes = canonicalizeSVGIdentifiers(bytes) }
+        if format == .svg {
+            bytes = canonicalizeSVGIdentifiers(markPixelatedSVGImages(bytes, uris: pixelatedSVGImageURIs))
+        }
         finishedDocument = bytes
         return bytes
     }

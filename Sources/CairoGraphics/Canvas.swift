@@ -35,6 +35,10 @@ public final class Canvas {
     /// Mirror of the font set on the context (see `Canvas+Text.swift`), saved and restored with it.
     var currentFont = Font()
     var savedFonts: [Font] = []
+    /// SVG only: images drawn with `.nearest`, each with the copy embedded in its place (see `drawImage`), and
+    /// the `data:` URIs of those copies, whose `<image>` elements `finish()` marks pixelated.
+    var pixelatedSVGSources: [ObjectIdentifier: (image: PixelImage, copy: PixelImage)] = [:]
+    var pixelatedSVGImageURIs: Set<[UInt8]> = []
 
     /// An image canvas of `width` x `height` px, transparent black. Cost: `4 * width * height` bytes.
     public convenience init(width: Int, height: Int) throws(CairoError) {
@@ -138,6 +142,13 @@ public final class Canvas {
     public func rotate(radians: Double) {
         cairo_rotate(context, radians)
         note("cairo_rotate")
+    }
+
+    /// `point` (user units) in device space: px of an image canvas or of an SVG document, pt of a PDF page.
+    public func userToDevice(_ point: Point) -> Point {
+        var x = point.x, y = point.y
+        cairo_user_to_device(context, &x, &y)
+        return Point(x: x, y: y)
     }
 
     /// Resets the transform to the identity (user units = device units).

@@ -109,29 +109,25 @@ private func premultiply(_ value: UInt32, _ alpha: UInt32) -> UInt32 {
 extension Canvas {
     /// Draws `image` stretched to fill `rect` (user units), sampled with `filter`, at opacity `alpha`.
     /// On image canvases the edges are padded so smooth filters do not fade to transparent at the border.
-    /// On SVG/PDF canvases the image is embedded once per call (as PNG data). Cairo 1.16's SVG cannot ask
-    /// viewers for nearest-neighbour sampling, so on SVG canvases `.nearest` embeds the image enlarged
-    /// into blocks of up to 16x16 (at most 4096 px a side), which viewers then smooth only at block edges.
+    /// On SVG/PDF canvases the image is embedded at its own pixel size, once per call, and scaled by the
+    /// document's transform; `.nearest` asks viewers for nearest-neighbour sampling: `/Interpolate false` in
+    /// PDF (Cairo's own), `image-rendering` on the `<image>` element in SVG (added when the document is
+    /// finished: Cairo 1.16's SVG backend ignores the pattern filter).
     public func drawImage(_ image: PixelImage, in rect: Rect, filter: ImageFilter = .good, alpha: Double = 1) {
         guard rect.width != 0, rect.height != 0 else { return }
+        var source = image
         if format == .svg, filter == .nearest {
-            let perPixel = max(abs(rect.width) / Double(image.width), abs(rect.height) / Double(image.height))
-            var factor = min(16, Int(perPixel.rounded(.up)))
-            while factor > 1, max(image.width, image.height) * factor > 4096 { factor -= 1 }
-            if factor > 1 {
-                do {
-                    let blocks = try image.upscaled(by: factor)
-                    return drawImage(blocks, in: rect, filter: .nearest, alpha: alpha)
-                } catch {
-                    if firstError == nil { firstError = error }
-                    return
-                }
+            do {
+                source = try pixelatedSVGSource(for: image)
+            } catch {
+                if firstError == nil { firstError = error }
+                return
             }
         }
         withSavedState {
             translate(x: rect.x, y: rect.y)
             scale(x: rect.width / Double(image.width), y: rect.height / Double(image.height))
-            cairo_set_source_surface(context, image.surface.handle, 0, 0)
+            cairo_set_source_surface(context, source.surface.handle, 0, 0)
             note("cairo_set_source_surface")
             let pattern = cairo_get_source(context)
             let cairoFilter = switch filter {
@@ -149,6 +145,30 @@ extension Canvas {
         }
     }
 
+    /// A copy of `image` that Cairo's SVG backend embeds through a `data:image/png;base64,` URI this canvas
+    /// made (the same PNG Cairo would write), remembered so `finish()` can mark that `<image>` element
+    /// pixelated. One copy per image per canvas: drawing the same image again reuses its `<image>` element.
+    private func pixelatedSVGSource(for image: PixelImage) throws(CairoError) -> PixelImage {
+        if let known = pixelatedSVGSources[ObjectIdentifier(image)] { return known.copy }
+        let copy = try image.upscaled(by: 1)
+        let sink = ByteSink()
+        let status = withExtendedLifetime(sink) {
+            cairo_surface_write_to_png_stream(copy.surface.handle, writeToSink, sink.opaque)
+        }
+        try cairoCheck(status, function: "cairo_surface_write_to_png_stream")
+        let uri = Array("data:image/png;base64,".utf8) + base64(sink.bytes)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: uri.count)
+        buffer.initialize(from: uri, count: uri.count)
+        let mimeStatus = cairo_surface_set_mime_data(copy.surface.handle, CAIRO_MIME_TYPE_URI, buffer,
+                                                     UInt(uri.count), { $0?.assumingMemoryBound(to: UInt8.self).deallocate() },
+                                                     buffer)
+        if mimeStatus != CAIRO_STATUS_SUCCESS { buffer.deallocate() }
+        try cairoCheck(mimeStatus, function: "cairo_surface_set_mime_data")
+        pixelatedSVGSources[ObjectIdentifier(image)] = (image, copy)
+        pixelatedSVGImageURIs.insert(uri)
+        return copy
+    }
+
     /// Converts `pixels` (see `PixelImage.init`) and draws them into `rect`. Cost: one conversion pass per
     /// call; make a `PixelImage` once to draw the same pixels repeatedly.
     public func drawPixels(_ pixels: [UInt8], width: Int, height: Int, layout: PixelImage.Layout, in rect: Rect,
@@ -156,4 +176,24 @@ extension Canvas {
         let image = try PixelImage(width: width, height: height, layout: layout, pixels: pixels)
         drawImage(image, in: rect, filter: filter, alpha: alpha)
     }
+}
+
+/// Standard base64 (RFC 4648, with padding), as Cairo writes image data into SVG.
+func base64(_ bytes: [UInt8]) -> [UInt8] {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var output: [UInt8] = []
+    output.reserveCapacity((bytes.count + 2) / 3 * 4)
+    var i = 0
+    while i < bytes.count {
+        let b0 = UInt32(bytes[i])
+        let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
+        let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+        let word = b0 << 16 | b1 << 8 | b2
+        output.append(alphabet[Int(word >> 18 & 63)])
+        output.append(alphabet[Int(word >> 12 & 63)])
+        output.append(i + 1 < bytes.count ? alphabet[Int(word >> 6 & 63)] : UInt8(ascii: "="))
+        output.append(i + 2 < bytes.count ? alphabet[Int(word & 63)] : UInt8(ascii: "="))
+        i += 3
+    }
+    return output
 }

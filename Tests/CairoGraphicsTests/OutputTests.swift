@@ -171,12 +171,27 @@ struct SVGIdentifierTests {
 
 @Suite("Images in vector output")
 struct VectorImageTests {
-    @Test func nearestFilteredImagesAreEmbeddedAsBlocksInSVG() throws {
+    @Test func nearestFilteredImagesAreEmbeddedAtTheirOwnSizeAndMarkedPixelatedInSVG() throws {
         let image = try PixelImage(width: 4, height: 2, layout: .rgb, pixels: [UInt8](repeating: 90, count: 24))
-        let canvas = try Canvas(format: .svg, width: 64, height: 32)
+        let smooth = try PixelImage(width: 3, height: 3, layout: .rgb, pixels: [UInt8](repeating: 200, count: 27))
+        let canvas = try Canvas(format: .svg, width: 64, height: 64)
+        canvas.drawImage(image, in: Rect(x: 0, y: 0, width: 64, height: 32), filter: .nearest)
+        canvas.drawImage(image, in: Rect(x: 0, y: 32, width: 32, height: 16), filter: .nearest)   // same <image>
+        canvas.drawImage(smooth, in: Rect(x: 32, y: 32, width: 30, height: 30), filter: .good)
+        let text = String(decoding: try canvas.finish(), as: UTF8.self)
+        // Cairo 1.16 writes no filter into SVG; the canvas adds the hint to the nearest image only.
+        #expect(text.contains(#"<image style="image-rendering:pixelated" image-rendering="optimizeSpeed" id="image1" width="4" height="2""#))
+        #expect(text.contains(#"<image id="image2" width="3" height="3""#))
+        #expect(text.components(separatedBy: "<image ").count - 1 == 2)
+        #expect(text.components(separatedBy: "image-rendering:pixelated").count - 1 == 1)
+    }
+
+    @Test func nearestFilteredImagesAreNotInterpolatedInPDF() throws {
+        let image = try PixelImage(width: 4, height: 2, layout: .rgb, pixels: [UInt8](repeating: 90, count: 24))
+        let canvas = try Canvas(format: .pdf, width: 64, height: 32)
         canvas.drawImage(image, in: Rect(x: 0, y: 0, width: 64, height: 32), filter: .nearest)
         let text = String(decoding: try canvas.finish(), as: UTF8.self)
-        // 16 px per source pixel: the embedded image is 64x32, not 4x2.
-        #expect(text.contains("<image id=\"image1\" width=\"64\" height=\"32\""))
+        #expect(text.contains("/Width 4") && text.contains("/Height 2"))
+        #expect(text.contains("/Interpolate false") && !text.contains("/Interpolate true"))
     }
 }
