@@ -3,8 +3,10 @@ import MazeSimulation
 
 /// Lays out and draws a `Figure` on a PNG, SVG or PDF canvas.
 ///
-/// The mazes are raster images (drawn straight onto PNG canvases; embedded once per panel, at twice the panel
-/// size, in SVG/PDF); arrows, dots, outlines, heat-map grid lines, colour-bar frames and text are vectors.
+/// The mazes are raster images (drawn straight onto PNG canvases; embedded once per panel in SVG/PDF at their
+/// native resolution, procgen's human view at 20.48 px per cell times the document's device scale, scaled to
+/// the panel with nearest-neighbour sampling); arrows, dots, outlines, heat-map grid lines, colour-bar frames
+/// and text are vectors.
 /// Text is DejaVu Sans. Sizes scale with `panelSize`: at 400 the labels are 18 px (matplotlib's 16 pt at
 /// 100 dpi on a 5-inch axis, scaled), the title 22 px.
 public struct FigureRenderer: Sendable {
@@ -127,9 +129,13 @@ public struct FigureRenderer: Sendable {
         if canvas.format == .png {
             MazeView.draw(panel.maze, options: panel.view, sprites: sprites, geometry: geometry, on: canvas)
         } else {
-            let side = min(2048, Int((2 * frame.width).rounded()))
+            // procgen's own resolution for this view (20.48 px per cell), times the document's device scale.
+            let origin = canvas.userToDevice(Point(x: 0, y: 0)), unit = canvas.userToDevice(Point(x: 1, y: 0))
+            let deviceScale = ((unit.x - origin.x) * (unit.x - origin.x) + (unit.y - origin.y) * (unit.y - origin.y)).squareRoot()
+            let native = Double(MazeView.side(of: panel.maze, padding: panel.view.padding))
+            let side = max(1, min(4096, Int((native * deviceScale).rounded())))
             let image = try MazeView.image(panel.maze, options: panel.view, sprites: sprites, side: side)
-            canvas.drawImage(image, in: frame, filter: .good)
+            canvas.drawImage(image, in: frame, filter: .nearest)
         }
         for layer in panel.layers {
             try canvas.withSavedState { () throws in

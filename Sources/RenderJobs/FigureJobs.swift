@@ -83,6 +83,13 @@ public enum FigureJobs {
         return summary
     }
 
+    /// The figure `template` describes, built (network run included) but not drawn; lay it out or draw it with
+    /// `FigureRenderer`. - Throws: as `write`, except the output errors.
+    public static func figure(for template: FigureTemplate, context: FigureContext) throws -> Figure {
+        var builder = FigureBuilder(context: context)
+        return try builder.figure(for: template)
+    }
+
     /// Computes `template`'s vector field (or, with a `vfield-diff` panel, the original and patched fields) and
     /// writes it as `VectorFieldData` JSON to `path`, drawing nothing.
     /// - Returns: the command's one-line report.
