@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what mazerender needs on Debian 12 (idempotent): system libraries through apt, then procgen's
 # images through Scripts/fetch-assets.sh. Safe to run any number of times; installs only what is missing.
+# poppler-utils is for the tests only: they rasterize PDF figures with its pdftoppm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config libpng-dev zlib1g-dev libopenblas-dev libcairo2-dev fonts-dejavu-core
-  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev unzip python3-pip)
+  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev unzip python3-pip poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
