@@ -98,7 +98,8 @@ public final class VideoEncoder {
 
     deinit { if session != nil { cancel() } }
 
-    /// Encodes one frame. Cost: one colour conversion (or palette mapping for GIF) plus the encoder's work.
+    /// Encodes one frame. Cost: one colour conversion plus the encoder's work. GIF frames are only counted into
+    /// the palette and spooled (what changed) to a temporary file here; `finish()` maps and encodes them all.
     ///
     /// - Parameters:
     ///   - pixels: `height` rows, `bytesPerRow` bytes apart, of `width` pixels in `layout`; only read
@@ -129,7 +130,8 @@ public final class VideoEncoder {
         try pixels.withUnsafeBytes { try append($0, layout: layout, bytesPerRow: bytesPerRow) }
     }
 
-    /// Flushes the encoder, writes the trailer (and, for MP4, moves the index to the front), closes the
+    /// For GIF, first builds the palette from all frames and maps and encodes every frame (most of the GIF's
+    /// encoding time). Flushes the encoder, writes the trailer (and, for MP4, moves the index to the front), closes the
     /// temporary file and renames it onto `path`, replacing any file there.
     /// - Throws: if no frame was appended, or a call fails; the temporary file is removed then.
     public func finish() throws {
