@@ -23,8 +23,8 @@ let package = Package(
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
-        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [
-            .apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"]),
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavfilter", providers: [
+            .apt(["libavfilter-dev", "libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"]),
         ]),
 
         // Every file mazerender writes: temporary file, fsync, rename; removed on SIGINT/SIGTERM.

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config libpng-dev zlib1g-dev libopenblas-dev libcairo2-dev fonts-dejavu-core
-  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev unzip python3-pip poppler-utils)
+  libavfilter-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev unzip python3-pip poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -6,6 +6,9 @@
 #include <libavutil/avutil.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersrc.h>
+#include <libavfilter/buffersink.h>
 
 /* Macros and tuple fields that do not import into Swift, as static inline functions.
    Owned by the VideoEncoding target. */
@@ -14,6 +17,10 @@
 static inline int cffmpeg_error_again(void) { return AVERROR(EAGAIN); }
 /// AVERROR_EOF: end of stream.
 static inline int cffmpeg_error_eof(void) { return AVERROR_EOF; }
+/// AVERROR_FILTER_NOT_FOUND: libavfilter has no filter of that name.
+static inline int cffmpeg_error_filter_not_found(void) { return AVERROR_FILTER_NOT_FOUND; }
+/// AV_BUFFERSRC_FLAG_KEEP_REF: the buffer source takes a new reference and leaves the caller's frame alone.
+static inline int cffmpeg_buffersrc_flag_keep_ref(void) { return AV_BUFFERSRC_FLAG_KEEP_REF; }
 /// AVERROR(e) for a POSIX errno value e.
 static inline int cffmpeg_error_from_errno(int e) { return AVERROR(e); }
 /// AV_NOPTS_VALUE: "no timestamp".

@@ -45,12 +45,16 @@ extension RolloutJob {
     ///   - path: `.mp4` (H.264, MPEG-4 when libx264 is missing), `.gif` or `.webm` (VP9).
     ///   - tracePath: when given, a JSON-lines file of every step (`RolloutTrace.lines`), streamed page by page
     ///     as the video is drawn and put in place with it; checked before any work, removed on any error.
+    ///   - frameObserver: when given, sees every frame as drawn (BGRA rows, the row stride in bytes) just
+    ///     before it is encoded; for tests that compare the video with what was drawn.
     /// - Returns: the summary, with the timing split into patches, rollouts, drawing and encoding.
     /// - Throws: `JobError` (bad output, a seed whose patch cannot be built, cancellation), `VideoEncodingError`,
     ///   `FFmpegError`, `CairoError`, or the network's errors.
     public func run(network: ImpalaNetwork, assets: ObservationAssets, to path: String, trace tracePath: String? = nil,
                     progress: (any RolloutProgressReporting)? = nil,
-                    cancellation: JobCancellation? = nil) throws -> RolloutJobSummary {
+                    cancellation: JobCancellation? = nil,
+                    frameObserver: ((UnsafeRawBufferPointer, _ bytesPerRow: Int) throws -> Void)? = nil)
+        throws -> RolloutJobSummary {
         let clock = ContinuousClock(), started = clock.now
         defer { progress?.finished() }
         try Self.checkOutput(path)
@@ -99,6 +103,7 @@ extension RolloutJob {
                         try renderer.draw(content, on: canvas)
                         let encodeStart = clock.now
                         try canvas.withUnsafePixels { pixels, _, _, stride in
+                            try frameObserver?(UnsafeRawBufferPointer(pixels), stride)
                             try encoder.append(UnsafeRawBufferPointer(pixels), layout: .bgra, bytesPerRow: stride)
                         }
                         let end = clock.now

@@ -1,5 +1,8 @@
 import CFFmpeg
 import OutputFiles
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A failed FFmpeg call: which function, its negative return code and FFmpeg's message for it.
 ///
@@ -67,6 +70,8 @@ public enum VideoEncodingError: Error, Equatable, Sendable, CustomStringConverti
     case encoderClosed(path: String)
     /// Creating, flushing or renaming the output file failed (missing folder, full disk, ...).
     case unwritable(OutputFileError)
+    /// A call on the GIF encoder's temporary frame file (`tmpfile`, `fwrite`, `fread`) failed; `errno` says why.
+    case temporaryFile(function: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -86,6 +91,8 @@ public enum VideoEncodingError: Error, Equatable, Sendable, CustomStringConverti
             return "'\(path)': the encoder is already finished or cancelled"
         case let .unwritable(error):
             return error.description
+        case let .temporaryFile(function, code):
+            return "\(function) failed for the GIF encoder's temporary frame file: \(String(cString: strerror(code))) (errno \(code))"
         }
     }
 }

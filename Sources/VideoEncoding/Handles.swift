@@ -141,3 +141,43 @@ final class InputFormat {
         avformat_close_input(&context)
     }
 }
+
+/// Owns an `AVFilterGraph` and, through it, every filter added to it.
+final class FilterGraph {
+    let pointer: UnsafeMutablePointer<AVFilterGraph>
+
+    init() throws(FFmpegError) {
+        pointer = try checkAllocated(avfilter_graph_alloc(), "avfilter_graph_alloc")
+    }
+
+    /// Adds libavfilter's filter `name` configured by `arguments` (`"key=value:key=value"`); the graph owns it.
+    func add(_ name: String, _ arguments: String?) throws(FFmpegError) -> UnsafeMutablePointer<AVFilterContext> {
+        guard let filter = avfilter_get_by_name(name) else {
+            throw FFmpegError(function: "avfilter_get_by_name", code: cffmpeg_error_filter_not_found(),
+                              message: "the installed libavfilter has no '\(name)' filter")
+        }
+        var context: UnsafeMutablePointer<AVFilterContext>?
+        let code = avfilter_graph_create_filter(&context, filter, name, arguments, nil, pointer)
+        if code < 0 {
+            throw FFmpegError(function: "avfilter_graph_create_filter",
+                              code: code, message: "\(name)=\(arguments ?? ""): \(FFmpegError.describe(code))")
+        }
+        return try checkAllocated(context, "avfilter_graph_create_filter")
+    }
+
+    /// Connects output pad `outputPad` of `source` to input pad `inputPad` of `destination`.
+    func link(_ source: UnsafeMutablePointer<AVFilterContext>, _ outputPad: UInt32 = 0,
+              to destination: UnsafeMutablePointer<AVFilterContext>, _ inputPad: UInt32 = 0) throws(FFmpegError) {
+        try check(avfilter_link(source, outputPad, destination, inputPad), "avfilter_link")
+    }
+
+    /// Checks the links and negotiates formats; call once, after the last `add` and `link`.
+    func configure() throws(FFmpegError) {
+        try check(avfilter_graph_config(pointer, nil), "avfilter_graph_config")
+    }
+
+    deinit {
+        var graph: UnsafeMutablePointer<AVFilterGraph>? = pointer
+        avfilter_graph_free(&graph)
+    }
+}

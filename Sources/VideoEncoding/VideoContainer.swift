@@ -8,7 +8,8 @@ public enum VideoCodec: String, Sendable, CaseIterable, CustomStringConvertible 
     case mpeg4
     /// VP9 through libvpx-vp9 (`yuv420p`, CRF 32). WebM only.
     case vp9
-    /// Animated GIF (`pal8`, palette built by median cut, Floyd–Steinberg dither, loops forever). GIF only.
+    /// Animated GIF (`pal8`, one palette from libavfilter's `palettegen` over all frames, `paletteuse` with Bayer
+    /// dither re-mapping only changed rectangles, loops forever). GIF only.
     case gif
 
     public var description: String { rawValue }
@@ -99,6 +100,7 @@ func configure(_ context: UnsafeMutablePointer<AVCodecContext>, codec: VideoCode
         set("cpu-used", "5")
         set("row-mt", "1")
     case .gif:
-        break
+        // Store only the rectangle that changed since the previous frame, unchanged pixels in it transparent.
+        set("gifflags", "+offsetting+transdiff")
     }
 }

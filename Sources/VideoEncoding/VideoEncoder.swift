@@ -98,7 +98,8 @@ public final class VideoEncoder {
 
     deinit { if session != nil { cancel() } }
 
-    /// Encodes one frame. Cost: one colour conversion (or palette mapping for GIF) plus the encoder's work.
+    /// Encodes one frame. Cost: one colour conversion plus the encoder's work. GIF frames are only counted into
+    /// the palette and spooled (what changed) to a temporary file here; `finish()` maps and encodes them all.
     ///
     /// - Parameters:
     ///   - pixels: `height` rows, `bytesPerRow` bytes apart, of `width` pixels in `layout`; only read
@@ -129,7 +130,8 @@ public final class VideoEncoder {
         try pixels.withUnsafeBytes { try append($0, layout: layout, bytesPerRow: bytesPerRow) }
     }
 
-    /// Flushes the encoder, writes the trailer (and, for MP4, moves the index to the front), closes the
+    /// For GIF, first builds the palette from all frames and maps and encodes every frame (most of the GIF's
+    /// encoding time). Flushes the encoder, writes the trailer (and, for MP4, moves the index to the front), closes the
     /// temporary file and renames it onto `path`, replacing any file there.
     /// - Throws: if no frame was appended, or a call fails; the temporary file is removed then.
     public func finish() throws {
@@ -175,7 +177,8 @@ private final class EncodingSession {
     let codec: VideoCodec
     let path: String
     var scalers: [PixelLayout: Scaler] = [:]
-    var quantizer = PaletteQuantizer()
+    /// GIF only: frames are palette-mapped in `finish`, after the palette is built from all of them.
+    let gif: GIFPipeline?
 
     init(container: VideoContainer, codec: VideoCodec, encoder: UnsafePointer<AVCodec>,
          width: Int, height: Int, fps: Int, path: String) throws {
@@ -206,6 +209,7 @@ private final class EncodingSession {
         try check(avcodec_parameters_from_context(stream.pointee.codecpar, c), "avcodec_parameters_from_context")
         frame = try Frame(format: pixelFormat, width: width, height: height)
         packet = try Packet()
+        gif = codec == .gif ? try GIFPipeline(width: width, height: height, fps: fps) : nil
 
         try output.openFile(path: path)
         var options: OpaquePointer?
@@ -216,24 +220,18 @@ private final class EncodingSession {
 
     /// Converts `pixels` into the frame, sends it with `pts = index` and writes the packets that come out.
     func encode(pixels: UnsafeRawBufferPointer, layout: PixelLayout, bytesPerRow: Int, index: Int) throws {
+        if let gif {
+            try gif.append(pixels, layout: layout, bytesPerRow: bytesPerRow)
+            return
+        }
         try frame.makeWritable()
         let f = frame.pointer
         let width = Int(f.pointee.width), height = Int(f.pointee.height)
-        if codec == .gif {
-            quantizer.quantize(pixels: pixels, bytesPerRow: bytesPerRow, bytesPerPixel: layout.bytesPerPixel,
-                               width: width, height: height, indices: cffmpeg_frame_plane(f, 0),
-                               indexStride: Int(cffmpeg_frame_linesize(f, 0)))
-            quantizer.palette.withUnsafeBytes { palette in
-                UnsafeMutableRawPointer(cffmpeg_frame_plane(f, 1)).copyMemory(
-                    from: palette.baseAddress!, byteCount: palette.count)
-            }
-        } else {
-            let scaler = try scalers[layout] ?? Scaler(width: width, height: height, from: layout.avFormat,
-                                                       to: AV_PIX_FMT_YUV420P)
-            scalers[layout] = scaler
-            try check(cffmpeg_scale_packed_to_frame(scaler.pointer, pixels.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                                    Int32(bytesPerRow), Int32(height), f), "sws_scale")
-        }
+        let scaler = try scalers[layout] ?? Scaler(width: width, height: height, from: layout.avFormat,
+                                                   to: AV_PIX_FMT_YUV420P)
+        scalers[layout] = scaler
+        try check(cffmpeg_scale_packed_to_frame(scaler.pointer, pixels.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                Int32(bytesPerRow), Int32(height), f), "sws_scale")
         f.pointee.pts = Int64(index)
         try check(avcodec_send_frame(context.pointer, f), "avcodec_send_frame", path: path)
         try writePackets()
@@ -241,6 +239,10 @@ private final class EncodingSession {
 
     /// Drains the encoder, then writes the trailer and closes the file.
     func finish() throws {
+        try gif?.finish { indexed in
+            try check(avcodec_send_frame(context.pointer, indexed), "avcodec_send_frame", path: path)
+            try writePackets()
+        }
         try check(avcodec_send_frame(context.pointer, nil), "avcodec_send_frame", path: path)
         try writePackets()
         try check(av_write_trailer(output.pointer), "av_write_trailer", path: path)

@@ -64,6 +64,45 @@ struct RolloutVideoTests {
         try RolloutFixtures.dumpFrames(of: path, indices: [0, 15, 30], prefix: "grid")
     }
 
+    @Test("GIF: every decoded frame matches the frame drawn (mean PSNR >= 30 dB), frame count and timing exact")
+    func gifFaithful() throws {
+        let scratch = try RolloutFixtures.Scratch()
+        defer { scratch.remove() }
+        let path = scratch.file("rollout.gif")
+        let job = try Self.job()
+        let width = job.frameLayout.width, height = job.frameLayout.height
+        var drawn: [[UInt8]] = []
+        let summary = try job.run(network: RolloutFixtures.network.get(), assets: RolloutFixtures.assets.get(),
+                                  to: path, frameObserver: { pixels, stride in
+            var packed = [UInt8](repeating: 0, count: width * height * 4)
+            for y in 0..<height {
+                for x in 0..<width * 4 { packed[y * width * 4 + x] = pixels[y * stride + x] }
+            }
+            drawn.append(packed)
+        })
+        #expect(drawn.count == summary.frames)
+        var ratios: [Double] = []
+        try VideoProbe.forEachFrame(path: path) { frame in
+            #expect(abs(frame.timeSeconds - Double(frame.index) / 10) < 1e-6, "frame \(frame.index)")
+            var squared = 0
+            let expected = drawn[frame.index]
+            for i in stride(from: 0, to: expected.count, by: 4) {
+                for c in 0..<3 {
+                    let d = Int(frame.pixels[i + c]) - Int(expected[i + c])
+                    squared += d * d
+                }
+            }
+            let mse = max(Double(squared) / Double(width * height * 3), 1e-3)
+            ratios.append(10 * log10(255 * 255 / mse))
+        }
+        #expect(ratios.count == summary.frames)
+        let mean = ratios.reduce(0, +) / Double(max(1, ratios.count))
+        #expect(mean >= 30, "mean PSNR \(mean) dB")
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        // Changed rectangles only: far less than a whole frame per frame.
+        #expect(size < summary.frames * width * height / 4, "\(size) bytes for \(summary.frames) frames")
+    }
+
     @Test("the background rollouts of the job equal a serial run, and the video bytes are identical")
     func pipelineDeterminism() throws {
         let scratch = try RolloutFixtures.Scratch()

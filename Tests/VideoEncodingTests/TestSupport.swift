@@ -67,3 +67,18 @@ struct MovingSquare {
 func colourDistance(_ a: (red: UInt8, green: UInt8, blue: UInt8), _ b: (UInt8, UInt8, UInt8)) -> Int {
     max(abs(Int(a.red) - Int(b.0)), abs(Int(a.green) - Int(b.1)), abs(Int(a.blue) - Int(b.2)))
 }
+
+/// Peak signal-to-noise ratio in dB of a decoded frame against packed BGRA `expected` (`width * 4` bytes per
+/// row), over the R, G and B channels; `.infinity` when they are equal.
+func psnr(_ decoded: DecodedFrame, expected: [UInt8]) -> Double {
+    var squared = 0
+    for i in stride(from: 0, to: expected.count, by: 4) {
+        for c in 0..<3 {
+            let d = Int(decoded.pixels[i + c]) - Int(expected[i + c])
+            squared += d * d
+        }
+    }
+    guard squared > 0 else { return .infinity }
+    let mse = Double(squared) / Double(expected.count / 4 * 3)
+    return 10 * log10(255 * 255 / mse)
+}

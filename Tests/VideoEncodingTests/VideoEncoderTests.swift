@@ -82,7 +82,7 @@ struct VideoEncoderTests {
         #expect(at.map { bytes[$0 + 13] == 0 && bytes[$0 + 14] == 0 } == true)
     }
 
-    @Test("GIF frames with new colours get their own palette (a title card, then scenes)")
+    @Test("GIF scenes with different colours keep them exactly (one palette from the statistics of all frames)")
     func gifPaletteChanges() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
@@ -103,6 +103,45 @@ struct VideoEncoderTests {
             #expect(colourDistance(frame.rgb(x: 90, y: 60), scene.background) <= 1, "frame \(frame.index)")
             #expect(colourDistance(frame.rgb(x: sx + 2, y: sy + 2), scene.square) <= 1, "frame \(frame.index)")
         }
+    }
+
+    @Test("GIF of textured frames: every frame faithful (mean PSNR >= 30 dB), exact timing, changed rectangles only")
+    func gifTexturedFaithful() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let path = scratch.file("textured.gif")
+        let width = 203, height = 151, count = 40, fps = 20
+        // A smooth, many-coloured background (thousands of colours) under a square moving by 3 px a frame.
+        func frame(_ index: Int) -> [UInt8] {
+            var pixels = [UInt8](repeating: 255, count: width * height * 4)
+            for y in 0..<height {
+                for x in 0..<width {
+                    let o = (y * width + x) * 4
+                    let inside = (x - 3 * index) >= 20 && (x - 3 * index) < 44 && y >= 60 && y < 84
+                    pixels[o] = inside ? 30 : UInt8(128 + 100 * sin(Double(x) / 23))
+                    pixels[o + 1] = inside ? 220 : UInt8((x + y) * 255 / (width + height))
+                    pixels[o + 2] = inside ? 250 : UInt8(120 + 90 * cos(Double(y) / 17))
+                }
+            }
+            return pixels
+        }
+        let frames = (0..<count).map(frame)
+        let encoder = try VideoEncoder(path: path, width: width, height: height, fps: fps)
+        for pixels in frames { try encoder.append(pixels) }
+        try encoder.finish()
+
+        var ratios: [Double] = []
+        try VideoProbe.forEachFrame(path: path) { decoded in
+            #expect(abs(decoded.timeSeconds - Double(decoded.index) / Double(fps)) < 1e-6, "frame \(decoded.index)")
+            ratios.append(min(psnr(decoded, expected: frames[decoded.index]), 99))
+        }
+        #expect(ratios.count == count)
+        let mean = ratios.reduce(0, +) / Double(ratios.count)
+        #expect(mean >= 30, "mean PSNR \(mean) dB")
+        #expect(ratios.min()! >= 27, "worst frame \(ratios.min()!) dB")
+        // Only the first frame is whole; the others store the square's old and new place.
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        #expect(size < width * height + (count - 1) * width * height / 5, "\(size) bytes")
     }
 
     @Test("GIF of a smooth gradient stays close to the input through dithering")
