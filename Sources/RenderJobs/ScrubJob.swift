@@ -127,10 +127,16 @@ public struct ScrubJob: Sendable {
                                 xLabel: "TV change, from mazes with the same cheese cell",
                                 yLabel: "TV change, from mazes with the cheese elsewhere",
                                 xRange: 0...top, yRange: 0...top)
-        chart.series.append(.init(label: "random channels (control, \(choice.channels.count))", x: control.x, y: control.y,
-                                  color: Color(red: 0.12, green: 0.47, blue: 0.71), alpha: 0.55))
-        chart.series.append(.init(label: "channels \(choice.name)", x: chosen.x, y: chosen.y,
-                                  color: Color(red: 0.84, green: 0.15, blue: 0.16), alpha: 0.7))
+        // Many points overlap: fade them as the count grows. Legends say how often y > x (the contrast helps more).
+        let alpha = chosen.x.count > 1000 ? 0.3 : chosen.x.count > 200 ? 0.5 : 0.7
+        func above(_ pairs: (x: [Double], y: [Double])) -> String {
+            let count = zip(pairs.x, pairs.y).filter { $1 > $0 }.count
+            return String(format: "%.0f%% above y = x", 100 * Double(count) / Double(max(1, pairs.x.count)))
+        }
+        chart.series.append(.init(label: "\(choice.channels.count) random channels (control): \(above(control))",
+                                  x: control.x, y: control.y, color: Color(red: 0.12, green: 0.47, blue: 0.71), alpha: alpha))
+        chart.series.append(.init(label: "channels \(choice.name): \(above(chosen))", x: chosen.x, y: chosen.y,
+                                  color: Color(red: 0.84, green: 0.15, blue: 0.16), alpha: alpha))
         chart.curves.append(.init(label: "y = x", points: [(x: 0, y: 0), (x: top, y: top)], color: .gray))
         return chart
     }
