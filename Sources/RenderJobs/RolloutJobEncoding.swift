@@ -56,8 +56,8 @@ final class DirectFrameSink: RolloutFrameSink {
 /// Encodes on a thread of its own while the caller draws the next frames.
 ///
 /// The caller copies each drawn frame into one of `slots` fixed buffers and queues it; the encoder thread appends
-/// the queued frames in order and hands each buffer back once the next frame has been appended (the last one is
-/// kept for `repeatLast`). The caller waits when every buffer is in use, so memory is bounded by `slots` frames
+/// the queued frames in order and hands each buffer back once it is appended; a repeated frame is
+/// `VideoEncoder.appendRepeat`, no copy at all. The caller waits when every buffer is in use, so memory is bounded by `slots` frames
 /// however long the video, and the drawing runs at most `slots - 1` frames ahead of the encoder.
 final class BackgroundEncoder: RolloutFrameSink, @unchecked Sendable {
     private enum Item { case frame(slot: Int), repeatLast }
@@ -74,7 +74,7 @@ final class BackgroundEncoder: RolloutFrameSink, @unchecked Sendable {
     private var busySeconds = 0.0
     private var mostInUse = 0
 
-    /// Starts the encoder thread. - Parameter slots: frame buffers (at least 2: one kept, one being filled).
+    /// Starts the encoder thread. - Parameter slots: frame buffers (at least 2: one encoded while one is filled).
     init(encoder: VideoEncoder, slots: Int = 4) {
         self.encoder = encoder
         rowBytes = encoder.width * 4
@@ -158,7 +158,6 @@ final class BackgroundEncoder: RolloutFrameSink, @unchecked Sendable {
     }
 
     private func encodeLoop() {
-        var held: Int?
         while true {
             condition.lock()
             while queue.isEmpty, !closed, !stopped { condition.wait() }
@@ -177,11 +176,9 @@ final class BackgroundEncoder: RolloutFrameSink, @unchecked Sendable {
                 switch item {
                 case let .frame(slot):
                     try encoder.append(UnsafeRawBufferPointer(buffers[slot]), layout: .bgra, bytesPerRow: rowBytes)
-                    released = held
-                    held = slot
+                    released = slot
                 case .repeatLast:
-                    guard let held else { throw JobError("internal: a repeated frame before any frame") }
-                    try encoder.append(UnsafeRawBufferPointer(buffers[held]), layout: .bgra, bytesPerRow: rowBytes)
+                    try encoder.appendRepeat()
                 }
             } catch {
                 condition.lock()

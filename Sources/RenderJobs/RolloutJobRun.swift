@@ -35,7 +35,8 @@ extension RolloutJob {
     /// cores in the background, seed by seed; each page of the video is drawn as soon as its seeds are played, so
     /// drawing and encoding overlap the later rollouts. With `pipelined` (the default) the encoder runs on its own
     /// thread, at most a few frames behind the drawing (`BackgroundEncoder`), frames equal to the previous one
-    /// are not drawn again and only changed regions are colour-converted. Results equal a serial run, and the
+    /// are not drawn again, panels that did not change are not painted again and only changed regions are
+    /// colour-converted. Results equal a serial run, and the
     /// video's bytes equal those of the serial reference (`pipelined = false`).
     ///
     /// The encoder is opened first, so a bad path, size or missing codec fails before any forward pass. The video
@@ -110,7 +111,12 @@ extension RolloutJob {
                         // A frame equal to the one on the canvas (the title and end holds) is not drawn again.
                         let unchanged = pipelined && content == shown
                         if !unchanged {
-                            try renderer.draw(content, on: canvas)
+                            // Pipelined, only the panels that changed are painted again (same pixels).
+                            if pipelined {
+                                try renderer.draw(content, over: shown, on: canvas)
+                            } else {
+                                try renderer.draw(content, on: canvas)
+                            }
                             shown = content
                             framesRedrawn += 1
                         }

@@ -104,37 +104,48 @@ final class ChangedRegionConverter {
     }
 
     /// Marks the tiles to convert again: those with a changed pixel in the tile or within `halo` pixels of it (the
-    /// filters carry a change that far into the neighbouring tile), then copies their pixels into `last`.
-    /// - Returns: dirty tiles.
+    /// filters carry a change that far into the neighbouring tile), and copies the changed pixels into `last`.
+    /// Each row is compared whole first; only a row that differs is compared tile by tile, and in a tile that
+    /// differs the first and last changed pixels bound the change. - Returns: dirty tiles.
     private func markDirtyTiles(_ source: UnsafePointer<UInt8>, bytesPerRow: Int) -> Int {
         let bytesPerPixel = layout.bytesPerPixel, rowBytes = width * bytesPerPixel, halo = Self.halo
-        var count = 0
+        let tileWidth = Self.tileWidth, tileHeight = Self.tileHeight
+        for i in dirty.indices { dirty[i] = false }
+        // Changed pixels per tile: x and y bounds.
+        let none = (minX: Int.max, maxX: Int.min, minY: Int.max, maxY: Int.min)
+        var bounds = [(minX: Int, maxX: Int, minY: Int, maxY: Int)](repeating: none, count: columns * rows)
         last.withUnsafeMutableBytes { copy in
             let previous = copy.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for row in 0..<rows {
-                let y0 = row * Self.tileHeight, y1 = min(height, y0 + Self.tileHeight)
+            for y in 0..<height {
+                let now = source + y * bytesPerRow, before = previous + y * rowBytes
+                if memcmp(now, before, rowBytes) == 0 { continue }
+                let row = y / tileHeight
                 for column in 0..<columns {
-                    let x0 = column * Self.tileWidth, x1 = min(width, x0 + Self.tileWidth)
-                    let start = max(0, x0 - halo) * bytesPerPixel, length = min(width, x1 + halo) * bytesPerPixel - start
-                    var changed = false
-                    for y in max(0, y0 - halo)..<min(height, y1 + halo)
-                    where memcmp(source + y * bytesPerRow + start, previous + y * rowBytes + start, length) != 0 {
-                        changed = true
-                        break
-                    }
-                    dirty[row * columns + column] = changed
-                    if changed { count += 1 }
+                    let start = column * tileWidth * bytesPerPixel
+                    let end = min(width, (column + 1) * tileWidth) * bytesPerPixel
+                    guard memcmp(now + start, before + start, end - start) != 0 else { continue }
+                    var first = start, last = end - 1
+                    while now[first] == before[first] { first += 1 }
+                    while now[last] == before[last] { last -= 1 }
+                    let tile = row * columns + column
+                    bounds[tile].minX = min(bounds[tile].minX, first / bytesPerPixel)
+                    bounds[tile].maxX = max(bounds[tile].maxX, last / bytesPerPixel)
+                    bounds[tile].minY = min(bounds[tile].minY, y)
+                    bounds[tile].maxY = max(bounds[tile].maxY, y)
+                    (before + first).update(from: now + first, count: last + 1 - first)
                 }
             }
-            // Every changed pixel lies in a dirty tile, so copying the dirty tiles brings `last` up to date.
-            for row in 0..<rows {
-                let y0 = row * Self.tileHeight, y1 = min(height, y0 + Self.tileHeight)
-                for column in 0..<columns where dirty[row * columns + column] {
-                    let start = column * Self.tileWidth * bytesPerPixel
-                    let length = min(width, (column + 1) * Self.tileWidth) * bytesPerPixel - start
-                    for y in y0..<y1 {
-                        (previous + y * rowBytes + start).update(from: source + y * bytesPerRow + start, count: length)
-                    }
+        }
+        // A change dirties every tile within `halo` pixels of it.
+        var count = 0
+        for tile in bounds.indices where bounds[tile].minX != Int.max {
+            let b = bounds[tile]
+            let c0 = max(0, b.minX - halo) / tileWidth, c1 = min(width - 1, b.maxX + halo) / tileWidth
+            let r0 = max(0, b.minY - halo) / tileHeight, r1 = min(height - 1, b.maxY + halo) / tileHeight
+            for r in r0...r1 {
+                for c in c0...c1 where !dirty[r * columns + c] {
+                    dirty[r * columns + c] = true
+                    count += 1
                 }
             }
         }

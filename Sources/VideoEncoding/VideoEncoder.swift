@@ -137,6 +137,23 @@ public final class VideoEncoder {
         }
     }
 
+    /// Encodes the last appended frame once more: the same bytes as appending the same pixels again, without
+    /// converting (or, for GIF, copying) them again.
+    /// - Throws: `VideoEncodingError.invalidParameters` before the first frame; otherwise as `append`.
+    public func appendRepeat() throws {
+        guard let session else { throw VideoEncodingError.encoderClosed(path: path) }
+        do {
+            guard frameCount > 0 else {
+                throw VideoEncodingError.invalidParameters("'\(path)': no frame appended yet, nothing to repeat")
+            }
+            try session.encodeRepeat(index: frameCount)
+            frameCount += 1
+        } catch {
+            cancel()
+            throw Self.naming(path, in: error)
+        }
+    }
+
     /// Encodes one frame from an array; see `append(_:layout:bytesPerRow:)` (`UnsafeRawBufferPointer`).
     public func append(_ pixels: [UInt8], layout: PixelLayout = .bgra, bytesPerRow: Int? = nil) throws {
         try pixels.withUnsafeBytes { try append($0, layout: layout, bytesPerRow: bytesPerRow) }
@@ -256,6 +273,18 @@ private final class EncodingSession {
         }
         f.pointee.pts = Int64(index)
         try check(avcodec_send_frame(context.pointer, f), "avcodec_send_frame", path: path)
+        try writePackets()
+    }
+
+    /// Sends the frame already converted (the last one) again with `pts = index`.
+    func encodeRepeat(index: Int) throws {
+        if let gif {
+            try gif.appendRepeat()
+            return
+        }
+        try frame.makeWritable()  // keeps the pixels (copies them if the encoder still holds the buffer)
+        frame.pointer.pointee.pts = Int64(index)
+        try check(avcodec_send_frame(context.pointer, frame.pointer), "avcodec_send_frame", path: path)
         try writePackets()
     }
 

@@ -94,6 +94,41 @@ struct ChangedRegionTests {
         #expect(converted >= seen * 4 / 40, "\(converted) of \(seen) tiles: the whole frames must be converted")
     }
 
+    @Test("appendRepeat writes the bytes of appending the same pixels again (MP4 and GIF)", arguments: ["mp4", "gif"])
+    func repeats(container: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let scene = Scene(width: 160, height: 96, layout: .bgra, padding: 0)
+        let frames = scene.frames(count: 24, seed: 11)
+        let appended = scratch.file("appended.\(container)"), repeated = scratch.file("repeated.\(container)")
+        try scene.encode(frames, to: appended, conversion: .wholeFrame)
+        let encoder = try VideoEncoder(path: repeated, width: scene.width, height: scene.height, fps: 10)
+        var repeats = 0
+        for (index, frame) in frames.enumerated() {
+            if index > 0 && frame == frames[index - 1] {
+                try encoder.appendRepeat()
+                repeats += 1
+            } else {
+                try encoder.append(frame, layout: .bgra, bytesPerRow: scene.stride)
+            }
+        }
+        try encoder.finish()
+        #expect(repeats == 2)
+        let a = try #require(FileManager.default.contents(atPath: appended))
+        let b = try #require(FileManager.default.contents(atPath: repeated))
+        #expect(a == b ? true : false, "\(a.count) vs \(b.count) bytes")
+        #expect(try VideoProbe(path: repeated).frameCount == frames.count)
+    }
+
+    @Test("appendRepeat before any frame is refused and removes the temporary file")
+    func repeatFirst() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let encoder = try VideoEncoder(path: scratch.file("empty.mp4"), width: 64, height: 64, fps: 10)
+        #expect(throws: VideoEncodingError.self) { try encoder.appendRepeat() }
+        #expect(try scratch.contents().isEmpty)
+    }
+
     @Test("the same frames encoded twice give the same bytes (fixed encoder threads)")
     func deterministic() throws {
         let scratch = try ScratchDirectory()
