@@ -79,6 +79,12 @@ final class ChangedRegionConverter {
         let count = markDirtyTiles(source, bytesPerRow: bytesPerRow)
         if count == 0 { return 0 }
         convertedTiles += count
+        // Most of the frame changed (a new page): one whole conversion is cheaper than many regions with margins.
+        if count * 10 >= columns * rows * 6 {
+            try check(cffmpeg_scale_packed_to_frame(whole.pointer, source, Int32(bytesPerRow), Int32(height), frame),
+                      "sws_scale")
+            return count
+        }
         // Rectangles of tiles: a run of dirty tiles in one row, extended down while the next row has the same run.
         var taken = [Bool](repeating: false, count: columns * rows)
         for row in 0..<rows {
