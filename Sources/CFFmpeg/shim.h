@@ -43,6 +43,18 @@ static inline int cffmpeg_scale_packed_to_frame(struct SwsContext *context, cons
     return sws_scale(context, planes, strides, 0, srcHeight, dst->data, dst->linesize);
 }
 
+/// Converts the packed image at `src` (`srcHeight` rows, `srcStride` bytes apart) into `dst`'s planes starting at
+/// their first row and column: a region smaller than `dst` fills only its top-left corner.
+static inline int cffmpeg_scale_packed_region(struct SwsContext *context, const uint8_t *src, int srcStride,
+                                              int srcHeight, uint8_t *dst0, uint8_t *dst1, uint8_t *dst2,
+                                              int stride0, int stride1, int stride2) {
+    const uint8_t *const planes[4] = { src, NULL, NULL, NULL };
+    const int strides[4] = { srcStride, 0, 0, 0 };
+    uint8_t *const outputs[4] = { dst0, dst1, dst2, NULL };
+    const int outputStrides[4] = { stride0, stride1, stride2, 0 };
+    return sws_scale(context, planes, strides, 0, srcHeight, outputs, outputStrides);
+}
+
 /// Converts all planes of `src` into one packed image (BGRA, RGB24, ...) at `dst`.
 static inline int cffmpeg_scale_frame_to_packed(struct SwsContext *context, const AVFrame *src,
                                                 uint8_t *dst, int dstStride) {

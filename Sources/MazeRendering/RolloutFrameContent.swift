@@ -1,7 +1,7 @@
 import MazeSimulation
 
 /// What one maze panel of a rollout video frame shows: one variant's episode on one seed at one step.
-public struct RolloutPanelContent: Sendable {
+public struct RolloutPanelContent: Sendable, Equatable {
     /// How the shown episode ended, once its last state is on screen.
     public enum Outcome: Hashable, Sendable {
         /// The mouse reached the cheese on step `step` (1-based: the number of moves made).
@@ -41,7 +41,7 @@ public struct RolloutPanelContent: Sendable {
 }
 
 /// One frame of a rollout video: a banner title and, per seed group in layout order, its panels.
-public struct RolloutFrameContent: Sendable {
+public struct RolloutFrameContent: Sendable, Equatable {
     /// Large text in the banner, e.g. `seed 3`.
     public var title: String
     /// Smaller text after the title, e.g. `original vs cheese:coeff=-1 · argmax`.

@@ -94,6 +94,14 @@ public struct RolloutFrameLayout: Hashable, Sendable {
         return Rect(x: panel.x, y: panel.maxY, width: panel.width, height: Double(chartHeight))
     }
 
+    /// Everything panel (`group`, `variant`) draws, caption to chart, and half the gap around it (a whole number
+    /// of pixels): no other panel, divider or banner reaches into it, so it can be repainted on its own.
+    public func slotRect(group: Int, variant: Int) -> Rect {
+        let panel = panelRect(group: group, variant: variant), half = Double(margin / 2)
+        return Rect(x: panel.x - half, y: panel.y - Double(captionHeight) - half, width: panel.width + 2 * half,
+                    height: Double(captionHeight) + panel.height + Double(chartHeight) + 2 * half)
+    }
+
     /// Vertical divider positions between group columns and horizontal ones between group rows (frame px).
     var dividers: (vertical: [Double], horizontal: [Double]) {
         guard groupsPerFrame > 1 else { return ([], []) }

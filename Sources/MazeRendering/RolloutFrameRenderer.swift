@@ -51,6 +51,39 @@ public final class RolloutFrameRenderer {
         try canvas.checkStatus()
     }
 
+    /// Brings the canvas from `previous` (the frame on it, drawn by this renderer) to `frame` by repainting only the
+    /// panels that differ, each inside its slot (`RolloutFrameLayout.slotRect`: background, then the panel as
+    /// `draw` paints it), so a panel that stays the same (a finished episode waiting for its neighbour) costs
+    /// nothing. The pixels equal those of `draw(frame, on:)` (tested); with no `previous`, another banner or other
+    /// seeds on screen it is `draw(frame, on:)`. - Returns: panels painted.
+    @discardableResult
+    public func draw(_ frame: RolloutFrameContent, over previous: RolloutFrameContent?, on canvas: Canvas) throws -> Int {
+        let shownPanels = frame.groups.prefix(layout.groupsPerFrame).map { Array($0.prefix(layout.variantsPerGroup)) }
+        guard let previous, previous.title == frame.title, previous.subtitle == frame.subtitle,
+              previous.groups.prefix(layout.groupsPerFrame).map({ Array($0.prefix(layout.variantsPerGroup)).map(\.seed) })
+                == shownPanels.map({ $0.map(\.seed) }) else {
+            try draw(frame, on: canvas)
+            return shownPanels.joined().count
+        }
+        var painted = 0
+        canvas.resetClip()
+        for (group, panels) in shownPanels.enumerated() {
+            for (variant, panel) in panels.enumerated() where panel != previous.groups[group][variant] {
+                try canvas.withSavedState {
+                    canvas.newPath()
+                    canvas.addRectangle(layout.slotRect(group: group, variant: variant))
+                    canvas.clip()
+                    canvas.paint(RolloutFramePalette.background, replace: true)
+                    try drawPanel(panel, group: group, variant: variant, on: canvas)
+                }
+                painted += 1
+            }
+        }
+        canvas.resetClip()
+        try canvas.checkStatus()
+        return painted
+    }
+
     private func drawBanner(_ frame: RolloutFrameContent, on canvas: Canvas) {
         let banner = layout.bannerRect
         canvas.fill(banner, RolloutFramePalette.banner)

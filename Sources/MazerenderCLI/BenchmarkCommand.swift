@@ -13,7 +13,8 @@ struct BenchmarkCommand: ParsableCommand {
             policy: forward-pass observations/s at scale 1 and 4, batch 1/64/256, both cores (random weights); \
             compare with `python3 Scripts/bench_torch.py` run right after. figure: a 25x25 vector-field figure at \
             scale 4 split into observations, forward pass, drawing. rollout: `rollout --seeds 0..20` split into \
-            rollouts, drawing, encoding (needs --model or the bundled agent). Rates are medians of repeated runs.
+            rollouts, drawing, encoding, and the whole job's time over its rollouts played alone (target 1.3x; \
+            --serial times the serial reference; needs --model or the bundled agent). Rates are medians of repeated runs.
             """
     )
 
@@ -32,6 +33,12 @@ struct BenchmarkCommand: ParsableCommand {
 
     @Option(help: "Policy checkpoint for the rollout stage (default: the bundled agent).")
     var model: String?
+
+    @Option(help: "Rollout stage: runs (rollouts alone, then the whole job, each run); medians are printed.")
+    var runs = 3
+
+    @Flag(help: "Rollout stage: time the serial reference (every frame drawn, converted and encoded on one thread).")
+    var serial = false
 
     @OptionGroup var assetOptions: AssetOptions
 
@@ -63,8 +70,11 @@ struct BenchmarkCommand: ParsableCommand {
         }
         if stage == .rollout || (stage == .all && (model != nil || ModelLocator.defaultModelURL() != nil)) {
             let network = try ModelLocator.loadNetwork(explicit: model)
-            let result = try RolloutBenchmark.run(RolloutBenchmark.standardJob(), network: network,
-                                                  assets: try assetOptions.renderer().assets)
+            guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
+            var job = RolloutBenchmark.standardJob()
+            job.pipelined = !serial
+            let result = try RolloutBenchmark.run(job, network: network, assets: try assetOptions.renderer().assets,
+                                                  runs: runs)
             print(result.report)
         }
     }

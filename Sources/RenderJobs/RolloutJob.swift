@@ -79,11 +79,15 @@ public struct RolloutJob: Sendable {
     public var padding: PaddingMode
     /// Episodes in parallel on all cores (results equal to a serial run either way).
     public var parallel: Bool
+    /// Drawing and encoding overlapped: the encoder on a thread of its own, frames equal to the previous one not
+    /// drawn again, only changed regions colour-converted. `false` is the serial reference (every frame drawn,
+    /// converted whole and encoded before the next); the video bytes are the same either way.
+    public var pipelined: Bool
 
     public init(seeds: [Int32], variants: [RolloutVariantSpec] = RolloutVariantSpec.defaults,
                 generator: LevelGenerator = LevelGenerator(), maxSteps: Int = 256, selection: ActionSelection = .argmax,
                 fps: Int = 10, panelSide: Int? = nil, layout: Layout = .sequential, padding: PaddingMode = .cropped,
-                parallel: Bool = true) {
+                parallel: Bool = true, pipelined: Bool = true) {
         self.seeds = seeds
         self.variants = variants
         self.generator = generator
@@ -94,6 +98,7 @@ public struct RolloutJob: Sendable {
         self.layout = layout
         self.padding = padding
         self.parallel = parallel
+        self.pipelined = pipelined
     }
 
     /// 384 px panels one seed at a time; 256 px when several seeds share the screen.
@@ -159,6 +164,12 @@ public struct RolloutJobSummary: Sendable {
     /// The `--trace` file and its line count (one per step of every episode), when one was written.
     public var tracePath: String? = nil
     public var traceLines = 0
+    /// Frames drawn (the rest repeat the frame before, unchanged: title and end holds); `frames` when not pipelined.
+    public var framesRedrawn = 0
+    /// Most drawn frames held for the encoder thread at once (its fixed buffers bound it); 0 when not pipelined.
+    public var framesBuffered = 0
+    /// Whether the job ran pipelined (`RolloutJob.pipelined`) or as the serial reference.
+    public var pipelined = true
     /// Wall-clock seconds of each phase: patch vectors, rollouts (forward passes), drawing, encoding; and the whole job.
     public var patchSeconds: Double, rolloutSeconds: Double, drawingSeconds: Double, encodingSeconds: Double
     public var totalSeconds: Double

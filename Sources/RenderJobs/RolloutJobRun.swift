@@ -33,7 +33,11 @@ extension RolloutJob {
     /// Plays every variant on every seed and draws and encodes the video frame by frame (each frame is drawn,
     /// handed to the encoder and overwritten by the next; only the rollouts stay in memory). Rollouts run on all
     /// cores in the background, seed by seed; each page of the video is drawn as soon as its seeds are played, so
-    /// drawing and encoding overlap the later rollouts. Results equal a serial run.
+    /// drawing and encoding overlap the later rollouts. With `pipelined` (the default) the encoder runs on its own
+    /// thread, at most a few frames behind the drawing (`BackgroundEncoder`), frames equal to the previous one
+    /// are not drawn again, panels that did not change are not painted again and only changed regions are
+    /// colour-converted. Results equal a serial run, and the
+    /// video's bytes equal those of the serial reference (`pipelined = false`).
     ///
     /// The encoder is opened first, so a bad path, size or missing codec fails before any forward pass. The video
     /// is written to a hidden temporary file renamed onto `path` at the end; on any error or cancellation the
@@ -64,15 +68,18 @@ extension RolloutJob {
         let sprites = try MazeSprites(assets: assets)
         let observations = ObservationRenderer(assets: assets)
         let frameLayout = self.frameLayout
-        let encoder = try VideoEncoder(path: path, width: frameLayout.width, height: frameLayout.height, fps: fps)
+        let encoder = try VideoEncoder(path: path, width: frameLayout.width, height: frameLayout.height, fps: fps,
+                                       conversion: pipelined ? .changedRegions : .wholeFrame)
+        let sink: any RolloutFrameSink = pipelined ? BackgroundEncoder(encoder: encoder) : DirectFrameSink(encoder: encoder)
         var trace: JSONLinesStream?
         do {
             if let tracePath { trace = try JSONLinesStream(path: tracePath) }
-            var timing = (drawing: Duration.zero, encoding: Duration.zero)
+            var drawing = Duration.zero
             let renderer = RolloutFrameRenderer(layout: frameLayout, sprites: sprites, padding: padding)
             let canvas = try renderer.makeCanvas()
-            // Rollouts play in the background; each page is drawn and encoded as soon as its seeds are done, and
-            // its rollouts are released then (the workers stay at most a few pages ahead).
+            // Rollouts play in the background; each page is drawn as soon as its seeds are done, and its rollouts
+            // are released then (the workers stay at most a few pages ahead). Pipelined, the encoder works on its
+            // own thread while the next frames are drawn.
             let pages = stride(from: 0, to: seeds.count, by: frameLayout.groupsPerFrame).map {
                 Array($0..<min(seeds.count, $0 + frameLayout.groupsPerFrame))
             }
@@ -83,7 +90,8 @@ extension RolloutJob {
                            generator: generator, evaluator: PolicyEvaluator(network: network, renderer: observations),
                            maxSteps: maxSteps, selection: selection, parallel: parallel, progress: progress)
             var episodes: [RolloutJobSummary.Episode] = []
-            var totalFrames = 0
+            var totalFrames = 0, framesDrawn = 0, framesRedrawn = 0
+            var shown: RolloutFrameContent?
             do {
                 for page in pages {
                     try checkCancelled(cancellation)
@@ -94,22 +102,35 @@ extension RolloutJob {
                     for rollout in pageRollouts.joined() { try trace?.append(RolloutTrace.lines(of: rollout)) }
                     let schedule = frameSchedule(pageRollouts, layout: frameLayout)
                     if totalFrames == 0, let rest = pipeline.remainingRollouts(from: page[0] + page.count) {
-                        totalFrames = encoder.frameCount + schedule.frameCount
+                        totalFrames = framesDrawn + schedule.frameCount
                             + (rest.isEmpty ? 0 : frameSchedule(rest, layout: frameLayout).frameCount)
                     }
                     try schedule.forEachFrame { _, _, content in
                         try checkCancelled(cancellation)
                         let drawStart = clock.now
-                        try renderer.draw(content, on: canvas)
-                        let encodeStart = clock.now
+                        // A frame equal to the one on the canvas (the title and end holds) is not drawn again.
+                        let unchanged = pipelined && content == shown
+                        if !unchanged {
+                            // Pipelined, only the panels that changed are painted again (same pixels).
+                            if pipelined {
+                                try renderer.draw(content, over: shown, on: canvas)
+                            } else {
+                                try renderer.draw(content, on: canvas)
+                            }
+                            shown = content
+                            framesRedrawn += 1
+                        }
+                        drawing += clock.now - drawStart
                         try canvas.withUnsafePixels { pixels, _, _, stride in
                             try frameObserver?(UnsafeRawBufferPointer(pixels), stride)
-                            try encoder.append(UnsafeRawBufferPointer(pixels), layout: .bgra, bytesPerRow: stride)
+                            if unchanged {
+                                try sink.repeatLast()
+                            } else {
+                                try sink.append(UnsafeRawBufferPointer(pixels), bytesPerRow: stride)
+                            }
                         }
-                        let end = clock.now
-                        timing.drawing += encodeStart - drawStart
-                        timing.encoding += end - encodeStart
-                        progress?.framesAdvanced(encoded: encoder.frameCount, total: totalFrames)
+                        framesDrawn += 1
+                        progress?.framesAdvanced(encoded: framesDrawn, total: totalFrames)
                     }
                 }
             } catch {
@@ -117,23 +138,52 @@ extension RolloutJob {
                 throw error
             }
             let rolloutSeconds = pipeline.waitForAll()
-            let start = clock.now
-            try encoder.finish()
-            timing.encoding += clock.now - start
+            let frames = try sink.finish()
             try trace?.commit()
 
-            return RolloutJobSummary(
+            var summary = RolloutJobSummary(
                 path: path, width: frameLayout.width, height: frameLayout.height, fps: fps,
-                codec: encoder.codec.rawValue, frames: encoder.frameCount, episodes: episodes,
+                codec: encoder.codec.rawValue, frames: frames, episodes: episodes,
                 tracePath: tracePath, traceLines: trace?.lineCount ?? 0,
                 patchSeconds: pipeline.patchSeconds, rolloutSeconds: rolloutSeconds,
-                drawingSeconds: timing.drawing.seconds, encodingSeconds: timing.encoding.seconds,
+                drawingSeconds: drawing.seconds, encodingSeconds: sink.encodingSeconds,
                 totalSeconds: (clock.now - started).seconds)
+            summary.framesRedrawn = framesRedrawn
+            summary.framesBuffered = sink.peakBuffered
+            summary.pipelined = pipelined
+            return summary
         } catch {
-            encoder.cancel()
+            sink.cancel()
             trace?.discard()
             throw error
         }
+    }
+
+    /// Plays this job's rollouts exactly as `run` does (same workers, window, patches and order) and drops them,
+    /// drawing and encoding nothing: the baseline of `RolloutBenchmark`.
+    /// - Returns: the episodes played. - Throws: as `run` does for the rollouts.
+    @discardableResult
+    public func playRollouts(network: ImpalaNetwork, assets: ObservationAssets) throws -> Int {
+        guard !seeds.isEmpty, !variants.isEmpty else { throw JobError("nothing to render: no seeds or no variants") }
+        guard maxSteps >= 1 else { throw JobError("--max-steps \(maxSteps) must be at least 1") }
+        let observations = ObservationRenderer(assets: assets)
+        let groups = frameLayout.groupsPerFrame
+        let pipeline = RolloutPipeline(seedCount: seeds.count, variantCount: variants.count,
+                                       window: max(2 * groups, 4 * ProcessInfo.processInfo.activeProcessorCount))
+        pipeline.start(seeds: seeds, resolve: variantResolver(network: network, renderer: observations),
+                       generator: generator, evaluator: PolicyEvaluator(network: network, renderer: observations),
+                       maxSteps: maxSteps, selection: selection, parallel: parallel, progress: nil)
+        var episodes = 0
+        do {
+            for first in stride(from: 0, to: seeds.count, by: groups) {
+                episodes += try pipeline.waitForSeeds(Array(first..<min(seeds.count, first + groups))).joined().count
+            }
+        } catch {
+            pipeline.stopAndWait()
+            throw error
+        }
+        _ = pipeline.waitForAll()
+        return episodes
     }
 
     /// Builds variant `v` for seed index `s` (its patches resolved for that seed), for the rollout workers.

@@ -99,6 +99,16 @@ final class GIFPipeline {
         count += 1
     }
 
+    /// Pass 1 for the last frame once more: the same statistics and spool record as `append` with its pixels.
+    func appendRepeat() throws {
+        previous.withUnsafeMutableBytes { to in current.withUnsafeBytes { to.copyMemory(from: $0) } }
+        try writeDifference()
+        try send(to: statisticsSource, pts: count)
+        let code = av_buffersink_get_frame(statisticsSink, frame.pointer)
+        if code != cffmpeg_error_again() { try check(code, "av_buffersink_get_frame") }
+        count += 1
+    }
+
     /// Copies `current` into `frame` and hands it to a buffer source with presentation time `pts` (in 1/fps).
     private func send(to source: UnsafeMutablePointer<AVFilterContext>, pts: Int) throws {
         try frame.makeWritable()

@@ -2,7 +2,7 @@ import CFFmpeg
 
 /// The codecs `VideoEncoder` can write.
 public enum VideoCodec: String, Sendable, CaseIterable, CustomStringConvertible {
-    /// H.264 through libx264 (`yuv420p`, CRF 20, preset veryfast). MP4 only.
+    /// H.264 through libx264 (`yuv420p`, CRF 20, preset veryfast, 2 frame threads on every machine). MP4 only.
     case h264
     /// MPEG-4 Part 2 through FFmpeg's own `mpeg4` encoder (`yuv420p`); the MP4 fallback when libx264 is absent.
     case mpeg4
@@ -80,6 +80,9 @@ func findEncoder(container: VideoContainer, requested: VideoCodec?, path: String
     throw .encoderUnavailable(name: candidates[0].encoderNames[0], path: path)
 }
 
+/// libx264's frame threads, fixed so the bytes written do not depend on the machine's core count.
+let h264Threads: Int32 = 2
+
 /// Sets codec-private options (`av_opt_set` on `priv_data`) and rate control for `codec`.
 func configure(_ context: UnsafeMutablePointer<AVCodecContext>, codec: VideoCodec) {
     func set(_ key: String, _ value: String) {
@@ -90,6 +93,10 @@ func configure(_ context: UnsafeMutablePointer<AVCodecContext>, codec: VideoCode
     case .h264:
         set("preset", "veryfast")
         set("crf", "20")
+        // Two frame threads on every machine. libx264's own default (auto: 1.5 x the cores) made the bytes depend
+        // on the machine; with a fixed count x264 is deterministic (its default `deterministic` mode), and two
+        // threads let the encoder use both cores once the rollouts are done.
+        context.pointee.thread_count = h264Threads
     case .mpeg4:
         context.pointee.flags |= AV_CODEC_FLAG_QSCALE
         context.pointee.global_quality = FF_QP2LAMBDA * 3

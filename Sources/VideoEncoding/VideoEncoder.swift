@@ -50,6 +50,13 @@ public final class VideoEncoder {
     private var session: EncodingSession?
     private let staged: StagedOutput
 
+    /// With `.changedRegions`: the tiles converted again so far and the tiles of all frames appended (a measure
+    /// of the conversion work saved); `(0, 0)` with `.wholeFrame`, for GIF, and after `finish()`.
+    public var convertedTiles: (converted: Int, seen: Int) {
+        guard let converter = session?.converter else { return (0, 0) }
+        return (converter.convertedTiles, converter.seenTiles)
+    }
+
     /// Opens the encoder and writes the container header to the temporary file.
     ///
     /// - Parameters:
@@ -59,9 +66,12 @@ public final class VideoEncoder {
     ///   - fps: frames per second, 1...240.
     ///   - codec: `nil` picks from the extension: `.mp4` H.264 (MPEG-4 if libx264 is missing), `.webm` VP9,
     ///     `.gif` GIF.
+    ///   - conversion: how RGB frames become YUV for the YUV codecs; `.changedRegions` (the default) converts only
+    ///     what changed since the previous frame, `.wholeFrame` everything each time; the bytes written are equal.
     /// - Throws: `VideoEncodingError` for an unknown extension, odd size, missing encoder or unwritable
     ///   directory (nothing is written then); `FFmpegError` naming the failing call otherwise.
-    public init(path: String, width: Int, height: Int, fps: Int = 30, codec: VideoCodec? = nil) throws {
+    public init(path: String, width: Int, height: Int, fps: Int = 30, codec: VideoCodec? = nil,
+                conversion: FrameConversion = .changedRegions) throws {
         guard (1...16384).contains(width), (1...16384).contains(height), (1...240).contains(fps) else {
             throw VideoEncodingError.invalidParameters(
                 "'\(path)': size \(width)x\(height) and fps \(fps) must be positive (size at most 16384, fps at most 240)")
@@ -82,7 +92,8 @@ public final class VideoEncoder {
 
         do {
             session = try EncodingSession(container: container, codec: chosen, encoder: encoder,
-                                          width: width, height: height, fps: fps, path: staged.temporaryPath)
+                                          width: width, height: height, fps: fps, path: staged.temporaryPath,
+                                          conversion: conversion)
         } catch {
             staged.discard()
             throw Self.naming(path, in: error)
@@ -98,7 +109,8 @@ public final class VideoEncoder {
 
     deinit { if session != nil { cancel() } }
 
-    /// Encodes one frame. Cost: one colour conversion plus the encoder's work. GIF frames are only counted into
+    /// Encodes one frame. Cost: one colour conversion (only of what changed, with `.changedRegions`) plus the
+    /// encoder's work. GIF frames are only counted into
     /// the palette and spooled (what changed) to a temporary file here; `finish()` maps and encodes them all.
     ///
     /// - Parameters:
@@ -118,6 +130,23 @@ public final class VideoEncoder {
                                                            actualBytes: pixels.count, bytesPerRow: stride)
             }
             try session.encode(pixels: pixels, layout: layout, bytesPerRow: stride, index: frameCount)
+            frameCount += 1
+        } catch {
+            cancel()
+            throw Self.naming(path, in: error)
+        }
+    }
+
+    /// Encodes the last appended frame once more: the same bytes as appending the same pixels again, without
+    /// converting (or, for GIF, copying) them again.
+    /// - Throws: `VideoEncodingError.invalidParameters` before the first frame; otherwise as `append`.
+    public func appendRepeat() throws {
+        guard let session else { throw VideoEncodingError.encoderClosed(path: path) }
+        do {
+            guard frameCount > 0 else {
+                throw VideoEncodingError.invalidParameters("'\(path)': no frame appended yet, nothing to repeat")
+            }
+            try session.encodeRepeat(index: frameCount)
             frameCount += 1
         } catch {
             cancel()
@@ -177,11 +206,14 @@ private final class EncodingSession {
     let codec: VideoCodec
     let path: String
     var scalers: [PixelLayout: Scaler] = [:]
+    let conversion: FrameConversion
+    var converter: ChangedRegionConverter?
     /// GIF only: frames are palette-mapped in `finish`, after the palette is built from all of them.
     let gif: GIFPipeline?
 
     init(container: VideoContainer, codec: VideoCodec, encoder: UnsafePointer<AVCodec>,
-         width: Int, height: Int, fps: Int, path: String) throws {
+         width: Int, height: Int, fps: Int, path: String, conversion: FrameConversion) throws {
+        self.conversion = conversion
         output = try OutputFormat(formatName: container.formatName, path: path)
         context = try CodecContext(codec: encoder)
         self.codec = codec
@@ -227,13 +259,32 @@ private final class EncodingSession {
         try frame.makeWritable()
         let f = frame.pointer
         let width = Int(f.pointee.width), height = Int(f.pointee.height)
-        let scaler = try scalers[layout] ?? Scaler(width: width, height: height, from: layout.avFormat,
-                                                   to: AV_PIX_FMT_YUV420P)
-        scalers[layout] = scaler
-        try check(cffmpeg_scale_packed_to_frame(scaler.pointer, pixels.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                                                Int32(bytesPerRow), Int32(height), f), "sws_scale")
+        if conversion == .changedRegions {
+            if converter?.layout != layout {
+                converter = try ChangedRegionConverter(width: width, height: height, layout: layout)
+            }
+            try converter!.convert(pixels, bytesPerRow: bytesPerRow, into: f)
+        } else {
+            let scaler = try scalers[layout] ?? Scaler(width: width, height: height, from: layout.avFormat,
+                                                       to: AV_PIX_FMT_YUV420P)
+            scalers[layout] = scaler
+            try check(cffmpeg_scale_packed_to_frame(scaler.pointer, pixels.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                                    Int32(bytesPerRow), Int32(height), f), "sws_scale")
+        }
         f.pointee.pts = Int64(index)
         try check(avcodec_send_frame(context.pointer, f), "avcodec_send_frame", path: path)
+        try writePackets()
+    }
+
+    /// Sends the frame already converted (the last one) again with `pts = index`.
+    func encodeRepeat(index: Int) throws {
+        if let gif {
+            try gif.appendRepeat()
+            return
+        }
+        try frame.makeWritable()  // keeps the pixels (copies them if the encoder still holds the buffer)
+        frame.pointer.pointee.pts = Int64(index)
+        try check(avcodec_send_frame(context.pointer, frame.pointer), "avcodec_send_frame", path: path)
         try writePackets()
     }
 
