@@ -70,7 +70,7 @@ let package = Package(
         // Serve: the explorer's HTTP API and its page (no analysis of its own).
         .target(name: "Explorer", dependencies: [
             "RenderJobs", "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Tensors",
-            .product(name: "FlyingFox", package: "FlyingFox"),
+            "MazeRendering", "CairoGraphics", .product(name: "FlyingFox", package: "FlyingFox"),
         ], resources: [
             .embedInCode("Page/explorer.html"), .embedInCode("Page/explorer.js"), .embedInCode("Page/explorer.css"),
         ]),

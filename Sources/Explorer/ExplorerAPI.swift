@@ -1,3 +1,4 @@
+import CairoGraphics
 import Foundation
 import ImpalaPolicy
 import MazeSimulation
@@ -30,7 +31,9 @@ public struct ExplorerResponse: Sendable {
 ///     GET  /api/maze?seed=54      the generated maze (mode, variant, rand_region as query items too)
 ///     POST /api/maze              {maze fields}                               -> grid, cheese, mouse, paths, validity
 ///     POST /api/vfield            {maze fields, patches, diff}                -> `vfield --out F.json`'s JSON
+///     POST /api/readings          {maze fields, patches}                      -> path probabilities, most probable path, change
 ///     POST /api/activations       {maze fields, layer, channels, patches}     -> values per channel
+///     POST /api/figure            {maze fields, patches, kind, layer, channel, convention, format} -> the CLI's figure
 ///     POST /api/rollout           {maze fields, patches, steps, sampled, sample_seed} -> paths of the episodes
 ///
 /// Maze fields are `MazeQuery`'s. Every refusal is `{"error": "...", "field": "..."}` with status 400 (413 for a
@@ -43,7 +46,17 @@ public struct ExplorerAPI: Sendable {
     }
 
     /// Answers one request. `query` holds the URL's query items; `body` is already bounded by the caller.
-    public func respond(method: String, path: String, query: [String: String] = [:], body: Data = Data()) async -> ExplorerResponse {
+    public func respond(method: String, path: String, query: [String: String] = [:], body: Data = Data(),
+                        ticket: ExplorerTicket? = nil) async -> ExplorerResponse {
+        await ExplorerEngine.$ticket.withValue(ticket) {
+            await route(method: method, path: path, query: query, body: body)
+        }
+    }
+
+    /// Orders requests of one page (see `ExplorerTicket`).
+    public let tracker = SupersessionTracker()
+
+    private func route(method: String, path: String, query: [String: String], body: Data) async -> ExplorerResponse {
         do {
             switch (method, path) {
             case ("GET", "/"), ("GET", "/index.html"):
@@ -60,9 +73,11 @@ public struct ExplorerAPI: Sendable {
                 return try await maze(RequestFields(object))
             case ("POST", "/api/maze"): return try await maze(RequestFields(body: body))
             case ("POST", "/api/vfield"): return try await vectorField(RequestFields(body: body))
+            case ("POST", "/api/readings"): return try await readings(RequestFields(body: body))
             case ("POST", "/api/activations"): return try await activations(RequestFields(body: body))
             case ("POST", "/api/rollout"): return try await rollout(RequestFields(body: body))
-            case (_, "/api/maze"), (_, "/api/vfield"), (_, "/api/activations"), (_, "/api/rollout"), (_, "/api/info"), (_, "/"):
+            case ("POST", "/api/figure"): return try await figure(RequestFields(body: body))
+            case (_, "/api/maze"), (_, "/api/vfield"), (_, "/api/activations"), (_, "/api/rollout"), (_, "/api/info"), (_, "/api/readings"), (_, "/api/figure"), (_, "/"):
                 throw ExplorerRequestError(status: 405, field: nil, "\(method) is not allowed on \(path)")
             default:
                 throw ExplorerRequestError(status: 404, field: nil, "no such route: \(path); the API is under /api/ (see the README)")
@@ -110,6 +125,17 @@ public struct ExplorerAPI: Sendable {
         return .json(data.text)
     }
 
+    private func readings(_ fields: RequestFields) async throws -> ExplorerResponse {
+        try fields.rejectUnknown(MazeQuery.fieldNames.union(["patches"]))
+        let query = try MazeQuery(fields: fields)
+        let specs = try engine.parseSpecs(try fields.specs("patches"))
+        _ = try query.maze()
+        let engine = self.engine
+        let (original, patched) = try await engine.compute { try engine.fields(query, specs: specs) }
+        return .json(ExplorerJSON.readings(original: original, patched: patched, seed: query.seed,
+                                           patches: specs.map(\.text)).text + "\n")
+    }
+
     private func activations(_ fields: RequestFields) async throws -> ExplorerResponse {
         try fields.rejectUnknown(MazeQuery.fieldNames.union(["patches", "layer", "channels"]))
         let query = try MazeQuery(fields: fields)
@@ -121,6 +147,33 @@ public struct ExplorerAPI: Sendable {
         let (label, values) = try await engine.compute { try engine.activations(query, layer: layer, specs: specs) }
         return .json(try ExplorerJSON.activations(values, label: label, channels: channels, seed: query.seed,
                                                   patches: specs.map(\.text)).text + "\n")
+    }
+
+    private func figure(_ fields: RequestFields) async throws -> ExplorerResponse {
+        try fields.rejectUnknown(MazeQuery.fieldNames.union(["patches", "kind", "layer", "channel", "convention", "format"]))
+        let query = try MazeQuery(fields: fields)
+        let specs = try engine.parseSpecs(try fields.specs("patches")).map(\.text)
+        let kindName = try fields.string("kind") ?? "vfield"
+        guard let kind = ExplorerEngine.FigureKind(rawValue: kindName) else {
+            throw ExplorerRequestError(field: "kind", "'\(kindName)' is unknown; use vfield or heatmap")
+        }
+        let formatName = try fields.string("format") ?? "png"
+        guard let format = OutputFormat(rawValue: formatName) else {
+            throw ExplorerRequestError(field: "format", "'\(formatName)' is unknown; use png, svg or pdf")
+        }
+        let convention = try fields.string("convention") ?? "posts"
+        guard ["posts", "paper"].contains(convention) else {
+            throw ExplorerRequestError(field: "convention", "'\(convention)' is unknown; use posts or paper")
+        }
+        let layer = try fields.string("layer") ?? "embedder.block2.res1.resadd_out"
+        let channel = try fields.int("channel", in: 0...4095) ?? 0
+        _ = try query.maze()
+        let engine = self.engine
+        let bytes = try await engine.compute {
+            try engine.figure(query, kind: kind, specs: specs, layer: layer, channel: channel, convention: convention, format: format)
+        }
+        let types: [OutputFormat: String] = [.png: "image/png", .svg: "image/svg+xml", .pdf: "application/pdf"]
+        return ExplorerResponse(status: 200, contentType: types[format]!, body: Data(bytes))
     }
 
     private func rollout(_ fields: RequestFields) async throws -> ExplorerResponse {

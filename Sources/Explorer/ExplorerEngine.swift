@@ -25,10 +25,21 @@ public final class ExplorerEngine: @unchecked Sendable {
         self.context = context
     }
 
-    /// Runs `work` on the compute queue.
+    /// The request being answered (set by `ExplorerAPI.respond`), so that `compute` can skip overtaken work.
+    @TaskLocal static var ticket: ExplorerTicket?
+
+    /// Runs `work` on the compute queue, unless a newer request of the same kind from the same page arrived
+    /// while it waited (then it throws a 409 `ExplorerRequestError` without running).
     func compute<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+        let ticket = Self.ticket
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                if let ticket, !ticket.isCurrent {
+                    continuation.resume(throwing: ExplorerRequestError(status: 409, field: nil, "overtaken by a newer request from the same page"))
+                    return
+                }
+                continuation.resume(with: Result { try work() })
+            }
         }
     }
 
@@ -108,6 +119,14 @@ public final class ExplorerEngine: @unchecked Sendable {
             fieldCache[key] = field
         }
         return field
+    }
+
+    /// The original field and, with `specs`, the patched one (cached when `vectorField` just computed them).
+    public func fields(_ query: MazeQuery, specs: [(text: String, spec: PatchSpec)]) throws -> (original: VectorField, patched: VectorField?) {
+        let maze = try query.maze()
+        let original = try field(query, maze: maze, specs: [], edits: [])
+        guard !specs.isEmpty else { return (original, nil) }
+        return (original, try field(query, maze: maze, specs: specs, edits: try edits(for: specs, query: query)))
     }
 
     /// The activations at `layer` with the mouse where `query` puts it, `specs` applied.

@@ -35,6 +35,30 @@ enum ExplorerJSON {
         ])
     }
 
+    /// `/api/readings`: PolicyAnalysis' readings of the field(s): `{"seed", "patches", "original": R, "patched": R
+    /// or null, "mean_total_variation": the diff's mean change (0...1) or null}`, R = `{"path_probabilities":
+    /// [{"x", "y", "p"}] (geometric mean along the shortest path from (0, 0); cells without one left out),
+    /// "most_probable_path": [[x, y], ...], "decision_square": {"square", "toward_cheese", "toward_top_right"} or null}`.
+    static func readings(original: VectorField, patched: VectorField?, seed: Int32, patches: [String]) -> JSONValue {
+        func reading(_ field: VectorField) -> JSONValue {
+            let probabilities = zip(field.positions, field.pathProbabilities).compactMap { cell, p -> JSONValue? in
+                p.map { .object([("x", .int(cell.x)), ("y", .int(cell.y)), ("p", .double($0))]) }
+            }
+            let square = field.decisionSquareProbabilities.map { d -> JSONValue in
+                .object([("square", cell(d.square)), ("toward_cheese", .float(d.towardCheese)),
+                         ("toward_top_right", .float(d.towardTopRight))])
+            }
+            return .object([("path_probabilities", .array(probabilities)),
+                            ("most_probable_path", cells(field.mostProbablePath())),
+                            ("decision_square", square ?? .null)])
+        }
+        return .object([
+            ("seed", .int(Int(seed))), ("patches", .array(patches.map { .string($0) })),
+            ("original", reading(original)), ("patched", patched.map(reading) ?? .null),
+            ("mean_total_variation", patched.map { .double(VectorFieldDiff(patched: $0, original: original).meanTotalVariation) } ?? .null),
+        ])
+    }
+
     /// `/api/activations`: `{"seed", "layer", "patches", "shape", "abs_max" (over the whole layer, the posts'
     /// colour range), "channels": [indices] or null for a flat layer, "values": [[H*W floats, row 0 at the top]
     /// per channel] or [[F floats]]}`.

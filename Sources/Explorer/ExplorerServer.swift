@@ -69,7 +69,10 @@ struct ExplorerHandler: HTTPHandler {
         }
         var query: [String: String] = [:]
         for item in request.query { query[item.name] = item.value }
-        let answer = await api.respond(method: request.method.rawValue, path: request.path, query: query, body: body)
+        let ticket = api.tracker.ticket(client: request.headers[HTTPHeader("X-Explorer-Client")],
+                                        sequence: request.headers[HTTPHeader("X-Explorer-Sequence")], kind: request.path)
+        let answer = await api.respond(method: request.method.rawValue, path: request.path, query: query, body: body,
+                                       ticket: ticket)
         return Self.response(answer, closing: false)
     }
 
@@ -90,6 +93,7 @@ struct ExplorerHandler: HTTPHandler {
         case 400: "Bad Request"
         case 404: "Not Found"
         case 405: "Method Not Allowed"
+        case 409: "Conflict"
         case 413: "Content Too Large"
         default: "Error"
         }

@@ -120,6 +120,47 @@ struct ExplorerAPITests {
         #expect(try F.object(asJSON)["cells"] as? NSArray == object["cells"] as? NSArray)
     }
 
+    @Test("POST /api/readings: mean change and most probable path agree with the CLI's vfield-diff numbers")
+    func readings() async throws {
+        let scratch = try F.Scratch()
+        defer { scratch.remove() }
+        let maze = LevelGenerator().generate(seed: Self.seed)
+        let cheese = MazePoint(x: 0, y: maze.mazeDimension - 1)
+        try Self.runCLI(["vfield-diff", "--seed", "54", "--cheese", "\(cheese.x),\(cheese.y)", "--patch", "cheese:coeff=-1",
+                         "--out", scratch.file("diff.json")])
+        let cli = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.file("diff.json")))) as? [String: Any])
+        let cells = try #require(cli["cells"] as? [[String: Any]])
+        let groups = ["left", "down", "up", "right", "noop"]
+        var total = 0.0
+        var original: [MazePoint: [Double]] = [:]
+        for cell in cells {
+            let p = try #require(cell["probs"] as? [String: Double])
+            let q = try #require((cell["patched"] as? [String: Any])?["probs"] as? [String: Double])
+            total += 0.5 * groups.reduce(0.0) { $0 + abs(q[$1]! - p[$1]!) }
+            original[MazePoint(x: cell["x"] as! Int, y: cell["y"] as! Int)] = groups.map { p[$0]! }
+        }
+        let response = try await F.post("/api/readings", ["seed": 54, "cheese": [cheese.x, cheese.y], "patches": ["cheese:coeff=-1"]])
+        #expect(response.status == 200, "\(response.text.prefix(300))")
+        let object = try F.object(response)
+        let change = try #require(object["mean_total_variation"] as? Double)
+        #expect(abs(change - total / Double(cells.count)) < 1e-6)
+        #expect(change > 0.001)  // the cheese vector moves a few cells of this small maze strongly (the page test sees 0.35)
+        // The most probable path follows each cell's largest of left/down/up/right from the start.
+        let reading = try #require(object["original"] as? [String: Any])
+        let path = try #require(reading["most_probable_path"] as? [[Int]]).map { MazePoint(x: $0[0], y: $0[1]) }
+        #expect(path.first == MazePoint(x: 0, y: 0))
+        for (here, next) in zip(path, path.dropFirst()) {
+            let p = try #require(original[here])
+            let moves = [MazePoint(x: -1, y: 0), MazePoint(x: 0, y: -1), MazePoint(x: 0, y: 1), MazePoint(x: 1, y: 0)]
+            let best = (0..<4).max { p[$0] < p[$1] }!
+            #expect(next == MazePoint(x: here.x + moves[best].x, y: here.y + moves[best].y))
+        }
+        let probabilities = try #require(reading["path_probabilities"] as? [[String: Any]])
+        #expect(!probabilities.isEmpty && probabilities.allSatisfy { (0...1).contains($0["p"] as? Double ?? -1) })
+        let none = try F.object(try await F.post("/api/readings", ["seed": 54]))
+        #expect(none["patched"] is NSNull && none["mean_total_variation"] is NSNull)
+    }
+
     @Test("POST /api/activations equals `activations --out F.npy` (all channels, patched, edited maze)")
     func activationsEqualCLI() async throws {
         let scratch = try F.Scratch()
@@ -148,6 +189,28 @@ struct ExplorerAPITests {
         let one = try F.object(try await F.post("/api/activations", ["seed": 54, "layer": layer, "channels": [7],
                                                                       "cheese": [cheese.x, cheese.y], "patches": ["top-right:coeff=2"]]))
         #expect((one["values"] as? [[Double]])?.first == rows[7])
+    }
+
+    @Test("POST /api/figure: the same PNG and SVG bytes as `vfield-diff` and `heatmap --out`")
+    func figuresEqualCLI() async throws {
+        let scratch = try F.Scratch()
+        defer { scratch.remove() }
+        try Self.runCLI(["vfield-diff", "--seed", "54", "--cheese", "0,6", "--patch", "cheese:coeff=-1", "--out", scratch.file("d.png")])
+        try Self.runCLI(["heatmap", "--seed", "54", "--no-cheese", "--layer", "embedder.block2.res1.resadd_out", "--channel", "5",
+                         "--convention", "paper", "--out", scratch.file("h.svg")])
+        let png = try await F.post("/api/figure", ["seed": 54, "cheese": [0, 6], "patches": ["cheese:coeff=-1"], "format": "png"])
+        #expect(png.status == 200 && png.contentType == "image/png")
+        #expect(png.body == (try Data(contentsOf: URL(fileURLWithPath: scratch.file("d.png")))))
+        let svg = try await F.post("/api/figure", ["seed": 54, "cheese": NSNull(), "kind": "heatmap", "channel": 5,
+                                                   "convention": "paper", "format": "svg"])
+        #expect(svg.status == 200 && svg.contentType == "image/svg+xml")
+        #expect(svg.body == (try Data(contentsOf: URL(fileURLWithPath: scratch.file("h.svg")))))
+        let walls = try await F.post("/api/figure", ["seed": 54, "walls": [[1, 1]]])
+        let wallsField = try F.object(walls)["field"] as? String
+        #expect(walls.status == 400 && wallsField == "walls")
+        let gif = try await F.post("/api/figure", ["seed": 54, "format": "gif"])
+        let gifField = try F.object(gif)["field"] as? String
+        #expect(gif.status == 400 && gifField == "format")
     }
 
     @Test("POST /api/rollout: a connected path from the mouse; original and patched episodes")
@@ -226,6 +289,13 @@ struct ExplorerAPITests {
         #expect(await api.respond(method: "GET", path: "/../Package.swift").status == 404)
         #expect(await api.respond(method: "PUT", path: "/api/maze").status == 405)
         #expect(await api.respond(method: "GET", path: "/api/vfield").status == 405)
+        // A request overtaken by a newer one from the same page is answered 409 without running.
+        let first = api.tracker.ticket(client: "test-page", sequence: "1", kind: "/api/vfield")
+        let second = api.tracker.ticket(client: "test-page", sequence: "2", kind: "/api/vfield")
+        let body = Data(#"{"seed": 54}"#.utf8)
+        #expect(await api.respond(method: "POST", path: "/api/vfield", body: body, ticket: first).status == 409)
+        #expect(await api.respond(method: "POST", path: "/api/vfield", body: body, ticket: second).status == 200)
+        #expect(api.tracker.ticket(client: nil, sequence: "3", kind: "/api/vfield") == nil)
         let page = await api.respond(method: "GET", path: "/")
         #expect(page.status == 200 && page.contentType.hasPrefix("text/html") && page.text.contains("/explorer.js"))
         #expect(await api.respond(method: "GET", path: "/explorer.js").text.contains("AbortController"))

@@ -15,7 +15,7 @@ const S = {
   cheese: "keep",     // "keep" | "none" | "x,y"
   mouse: "",          // "" (start) | "x,y"
   cv: 0, tr: 0, ablate: "", ablateMode: "zero", rtChannels: "", rtValue: 5.5, rtCell: "", random: false, spec: "",
-  orig: true, patched: true, diff: false, ds: false, tr5: false, paths: false, best: false,
+  orig: true, patched: true, diff: false, ds: false, tr5: false, paths: false, pathprob: false, best: false,
   heat: false, layer: DEFAULT_LAYER, channel: 7, convention: "posts", heatPatched: false, heatGrid: false,
   sampled: false,
 };
@@ -71,14 +71,18 @@ function patchSpecs() {
 }
 
 const controllers = {};
+const CLIENT = Math.random().toString(36).slice(2, 12);
+let sequence = 0;
 // POSTs `body` to `path`; aborts the previous request of the same kind. Resolves to null when overtaken.
 async function api(kind, path, body) {
   if (controllers[kind]) controllers[kind].abort();
   const controller = new AbortController();
   controllers[kind] = controller;
   try {
-    const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
-                                         body: JSON.stringify(body), signal: controller.signal });
+    // The client id and sequence let the server skip queued work this request overtakes (ExplorerTicket).
+    const headers = { "Content-Type": "application/json", "X-Explorer-Client": CLIENT, "X-Explorer-Sequence": String(++sequence) };
+    const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body), signal: controller.signal });
+    if (response.status === 409) return null;  // overtaken on the server too
     const json = await response.json();
     if (!response.ok) throw new Error((json.field ? json.field + ": " : "") + json.error);
     return json;
@@ -92,7 +96,7 @@ async function api(kind, path, body) {
 
 // ---- Model of what is shown ----
 const E = window.explorer = {
-  state: S, info: null, maze: null, field: null, heat: null, grid: null, rollouts: null, version: 0,
+  state: S, info: null, maze: null, field: null, readings: null, heat: null, grid: null, rollouts: null, version: 0,
   latencies: [], error: null, shown: { original: false, patched: false, diff: false, heat: false }, drawn: {},
 };
 
@@ -112,11 +116,13 @@ async function refresh() {
   const heatBody = Object.assign({}, fields, { layer: S.layer },
     (S.heatPatched && specs.length) ? { patches: specs } : {}, S.heatGrid ? {} : { channels: [S.channel] });
   try {
-    const [maze, field, heat] = await Promise.all([
+    const readingsBody = Object.assign({}, fields, specs.length ? { patches: specs } : {});
+    const [maze, field, heat, readings] = await Promise.all([
       api("maze", "/api/maze", fields), api("field", "/api/vfield", fieldBody),
-      wantHeat ? api("heat", "/api/activations", heatBody) : Promise.resolve(undefined)]);
-    if (mine !== generation || maze === null || field === null || heat === null) return;  // overtaken
-    E.maze = maze; E.field = field; E.heat = heat === undefined ? null : heat; E.error = null;
+      wantHeat ? api("heat", "/api/activations", heatBody) : Promise.resolve(undefined),
+      api("readings", "/api/readings", readingsBody)]);
+    if (mine !== generation || maze === null || field === null || heat === null || readings === null) return;  // overtaken
+    E.maze = maze; E.field = field; E.heat = heat === undefined ? null : heat; E.readings = readings; E.error = null;
     setStatus("");
   } catch (error) {
     if (mine !== generation) return;
@@ -212,6 +218,13 @@ function draw() {
     drawPath(g, maze.paths.cheese, "#ffd54f", px, py, size * 0.12);
     drawPath(g, maze.paths.top_right, "#ff8a65", px, py, size * 0.12);
   }
+  if (S.pathprob) {
+    const reading = patchSpecs().length && S.patched && E.readings.patched ? E.readings.patched : E.readings.original;
+    for (const cell of reading.path_probabilities) {
+      g.fillStyle = `rgba(255,0,0,${0.7 * Math.min(1, cell.p)})`;
+      g.fillRect(cell.x * size, (n - 1 - cell.y) * size, size, size);
+    }
+  }
   if (maze.cheese) drawCheese(g, px(maze.cheese[0]), py(maze.cheese[1]), size);
   drawMouse(g, px(maze.mouse[0]), py(maze.mouse[1]), size);
   drawFields(g, px, py, size);
@@ -272,27 +285,9 @@ function drawFields(g, px, py, size) {
       arrow(g, x, y, d[0], d[1], size, COLORS.diff); E.drawn.diff[key] = d;
     }
   }
-  if (S.best) drawPath(g, mostProbablePath(field, hasPatches && S.patched), "#ffffff", px, py, size * 0.08);
+  const reading = hasPatches && S.patched && E.readings.patched ? E.readings.patched : E.readings.original;
+  if (S.best) drawPath(g, reading.most_probable_path, "#ffffff", px, py, size * 0.08);
   E.shown = Object.assign(E.shown, layers);
-}
-
-// Follows each cell's most probable move from the start, as PolicyAnalysis' mostProbablePath does for the
-// CLI's figures (a reading of the drawn numbers, for the overlay only).
-function mostProbablePath(field, patched) {
-  const byCell = new Map(field.cells.map((cell) => [`${cell.x},${cell.y}`, patched && cell.patched ? cell.patched.probs : cell.probs]));
-  const path = [[0, 0]], seen = new Set(["0,0"]);
-  while (path.length <= 500) {
-    const [x, y] = path[path.length - 1], probs = byCell.get(`${x},${y}`);
-    if (!probs) break;
-    const moves = [[probs.left, -1, 0], [probs.down, 0, -1], [probs.up, 0, 1], [probs.right, 1, 0]];
-    let best = moves[0];
-    for (const move of moves.slice(1)) if (move[0] > best[0]) best = move;
-    const next = [x + best[1], y + best[2]], key = `${next[0]},${next[1]}`, n = E.maze.maze_dim;
-    if (next[0] < 0 || next[1] < 0 || next[0] >= n || next[1] >= n || E.maze.grid[n - 1 - next[1]][next[0]] === "#" || seen.has(key)) break;
-    path.push(next); seen.add(key);
-    if (E.maze.cheese && next[0] === E.maze.cheese[0] && next[1] === E.maze.cheese[1]) break;
-  }
-  return path;
 }
 
 function colorFor(value, limit, convention) {
@@ -346,11 +341,16 @@ function drawBars() {
     container.appendChild(row);
   }
   let change = "";
-  if (field.patches.length) {
-    // Mean total-variation distance, as the CLI's vfield-diff caption reports it.
-    let total = 0;
-    for (const entry of field.cells) total += 0.5 * ACTIONS.reduce((s, a) => s + Math.abs(entry.patched.probs[a] - entry.probs[a]), 0);
-    change = `Action probability distributions changed by ${(100 * total / field.cells.length).toFixed(2)}% on average.`;
+  const readings = E.readings;
+  if (readings.mean_total_variation !== null) {
+    change = `Action probability distributions changed by ${(100 * readings.mean_total_variation).toFixed(2)}% on average.`;
+  }
+  const square = (readings.patched || readings.original).decision_square;
+  if (square) {
+    change += ` At the decision square: P(toward cheese) ${readings.original.decision_square.toward_cheese.toFixed(3)}` +
+      (readings.patched ? ` → ${square.toward_cheese.toFixed(3)}` : "") +
+      `, P(toward top-right) ${readings.original.decision_square.toward_top_right.toFixed(3)}` +
+      (readings.patched ? ` → ${square.toward_top_right.toFixed(3)}` : "") + ".";
   }
   $("change").textContent = change;
 }
@@ -440,7 +440,7 @@ function renderControls() {
   $("randomPatch").checked = S.random;
   if (document.activeElement !== $("freeSpec")) $("freeSpec").value = S.spec;
   const toggles = { showOriginal: "orig", showPatched: "patched", showDiff: "diff", showDecision: "ds", showTopRight: "tr5",
-    showPaths: "paths", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
+    showPaths: "paths", showPathProb: "pathprob", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
     heatGrid: "heatGrid", sampled: "sampled" };
   for (const [id, key] of Object.entries(toggles)) $(id).checked = S[key];
   $("layer").value = S.layer; $("convention").value = S.convention;
@@ -469,7 +469,7 @@ function bind() {
   $("layer").addEventListener("change", () => { S.layer = $("layer").value; S.channel = Math.min(S.channel, Math.max(0, (layerShape(S.layer)[0] || 1) - 1)); refresh(); });
   $("convention").addEventListener("change", () => { S.convention = $("convention").value; refresh(); });
   const toggles = { showOriginal: "orig", showPatched: "patched", showDiff: "diff", showDecision: "ds", showTopRight: "tr5",
-    showPaths: "paths", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
+    showPaths: "paths", showPathProb: "pathprob", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
     heatGrid: "heatGrid", randomPatch: "random", sampled: "sampled" };
   for (const [id, key] of Object.entries(toggles)) $(id).addEventListener("change", () => { S[key] = $(id).checked; refresh(); });
   $("channelDown").addEventListener("click", () => { S.channel = Math.max(0, S.channel - 1); refresh(); });
@@ -478,9 +478,30 @@ function bind() {
   $("undo").addEventListener("click", () => undo(false));
   $("reset").addEventListener("click", () => edit(() => { S.walls = []; S.cheese = "keep"; S.mouse = ""; }));
   $("random").addEventListener("click", randomMaze);
+  for (const button of document.querySelectorAll("button.export")) {
+    button.addEventListener("click", () => exportFigure(button.dataset.format));
+  }
   $("rolloutPlay").addEventListener("click", () => rollout(true));
   $("rolloutStep").addEventListener("click", () => rollout(false));
   $("rolloutClear").addEventListener("click", () => { E.rollouts = null; $("rolloutInfo").textContent = ""; draw(); });
+}
+
+// Downloads the figure the CLI draws for this view (POST /api/figure): the same bytes as its --out file.
+async function exportFigure(format) {
+  const heat = $("exportHeat").checked, specs = patchSpecs();
+  const body = Object.assign(mazeFields(), { format, kind: heat ? "heatmap" : "vfield" },
+    heat ? { layer: S.layer, channel: S.channel, convention: S.convention } : {},
+    specs.length && (!heat || S.heatPatched) ? { patches: specs } : {});
+  try {
+    const response = await fetch("/api/figure", { method: "POST", body: JSON.stringify(body) });
+    if (!response.ok) { const error = await response.json(); throw new Error((error.field ? error.field + ": " : "") + error.error); }
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = `${heat ? "heatmap" : specs.length ? "vfield-diff" : "vfield"}-seed${S.seed}.${format}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    setStatus("");
+  } catch (error) { setStatus(String(error.message || error), true); }
 }
 
 function newLevel(changes) {
