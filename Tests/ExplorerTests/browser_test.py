@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives the explorer page in headless Chromium (Debian's chromium and chromium-driver, Selenium from PyPI).
 
-Usage: browser_test.py BASE_URL [--latency N] [--screenshot FILE.png]
+Usage: browser_test.py BASE_URL [--latency N [--latency-seed S]] [--screenshot FILE.png]
 
 Loads the page for seed 54, moves the cheese by clicking, checks that the field drawn changed and equals the API's
 answer for the edited maze, turns the cheese vector on and checks that the diff layer appears with the API's
@@ -166,7 +166,8 @@ def run(driver, base, latency_edits, screenshot):
     print(f"heat map of channel 5 shown ({len(heat['values'])} values, equal to the API's)")
 
     if latency_edits:
-        measure_latency(driver, latency_edits, n)
+        latency_seed = int(sys.argv[sys.argv.index("--latency-seed") + 1]) if "--latency-seed" in sys.argv else None
+        measure_latency(driver, latency_edits, n, latency_seed)
     if screenshot:
         driver.find_element(By.ID, "showDecision").click()
         time.sleep(0.3)
@@ -178,7 +179,13 @@ def quote_cell(cell):
     return f"{cell[0]}%2C{cell[1]}"
 
 
-def measure_latency(driver, count, n):
+def measure_latency(driver, count, n, seed=None):
+    if seed is not None:
+        before = version(driver)
+        driver.execute_script("const e = document.getElementById('seed'); e.value = arguments[0];"
+                              "e.dispatchEvent(new Event('change'));", str(seed))
+        wait_update(driver, before, f"seed {seed}")
+        n = driver.execute_script("return explorer.maze.maze_dim")
     grid = driver.execute_script("return explorer.maze.grid")
     mouse = driver.execute_script("return explorer.maze.mouse")
     open_cells = [[x, n - 1 - row] for row, line in enumerate(grid) for x, symbol in enumerate(line)
@@ -193,7 +200,8 @@ def measure_latency(driver, count, n):
     latencies = sorted(driver.execute_script("return explorer.latencies")[first:])
     p95 = latencies[min(len(latencies) - 1, math.ceil(0.95 * len(latencies)) - 1)]
     median = latencies[len(latencies) // 2]
-    print(f"latency over {len(latencies)} edits (click to drawn field + heat map, cheese vector on): "
+    cells = len(driver.execute_script("return explorer.field.cells"))
+    print(f"maze {n}x{n}, {cells} field cells; latency over {len(latencies)} edits (click to drawn field + heat map, cheese vector on): "
           f"median {median:.1f} ms, p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms")
 
 
