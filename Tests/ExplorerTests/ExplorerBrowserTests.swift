@@ -2,8 +2,8 @@ import Explorer
 import Foundation
 import Testing
 
-/// The page in a real browser: headless Chromium driven by Selenium (`browser_test.py`), against a server
-/// started in-process on a free port. Scripts/setup.sh installs chromium, chromium-driver and Selenium; without
+/// The page in a real browser: headless Chromium driven by Selenium (`browser_test.py`), against
+/// `mazerender serve --port 0` (its own process, on a free port). Scripts/setup.sh installs chromium, chromium-driver and Selenium; without
 /// them this test fails and says so (it does not skip).
 @Suite("explorer page in Chromium", .serialized)
 struct ExplorerBrowserTests {
@@ -41,23 +41,18 @@ struct ExplorerBrowserTests {
         probe.waitUntilExit()
         try #require(probe.terminationStatus == 0, "Selenium is missing: run Scripts/setup.sh")
 
-        let server = try ExplorerServer(api: try F.api.get(), host: "127.0.0.1", port: 0)
-        try await server.start()
-        let port = await server.port() ?? 0
+        let served = try await ServedProgram()
+        defer { served.stopNow() }
         let environment = ProcessInfo.processInfo.environment
         var extra: [String] = []
         if let edits = environment["EXPLORER_LATENCY_EDITS"] { extra += ["--latency", edits] }
+        if let seed = environment["EXPLORER_LATENCY_SEED"] { extra += ["--latency-seed", seed] }
         if let screenshot = environment["EXPLORER_SCREENSHOT"] { extra += ["--screenshot", screenshot] }
         let clock = ContinuousClock()
         let started = clock.now
-        let result: (status: Int32, output: String)
-        do {
-            result = try await Self.runScript(base: "http://127.0.0.1:\(port)", extra: extra)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        let result = try await Self.runScript(base: served.base, extra: extra)
+        let ending = await served.stop()
+        #expect(ending.exited && ending.status == 0, "\(ending.output)")
         print(result.output)
         #expect(result.status == 0, "browser_test.py failed:\n\(result.output)")
         #expect(result.output.contains("browser test passed"))

@@ -5,19 +5,11 @@ import FoundationNetworking
 #endif
 import Testing
 
-/// The server over real sockets on a free port: the page, bounded bodies, recovery after bad requests,
-/// concurrent clients, and a clean stop.
+/// The server over real sockets on a free port (`mazerender serve --port 0`, its own process): the page, bounded
+/// bodies, recovery after bad requests, concurrent clients, and a clean stop.
 @Suite("explorer server", .serialized)
 struct ExplorerServerTests {
     typealias F = ExplorerFixtures
-
-    /// A running server on 127.0.0.1 and a port the kernel picked.
-    static func started() async throws -> (server: ExplorerServer, base: String) {
-        let server = try ExplorerServer(api: try F.api.get(), host: "127.0.0.1", port: 0)
-        try await server.start()
-        let port = try #require(await server.port())
-        return (server, "http://127.0.0.1:\(port)")
-    }
 
     static func request(_ url: String, method: String = "GET", body: Data? = nil) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
         var request = URLRequest(url: URL(string: url)!)
@@ -31,7 +23,9 @@ struct ExplorerServerTests {
 
     @Test("page, API, 413 for a large body, 400s, then still serving; concurrent clients; stop frees the port")
     func serving() async throws {
-        let (server, base) = try await Self.started()
+        let served = try await ServedProgram()
+        defer { served.stopNow() }
+        let base = served.base
         do {
             let page = try await Self.request(base + "/")
             #expect(page.status == 200 && String(decoding: page.body, as: UTF8.self).contains("<canvas id=\"maze\""))
@@ -55,11 +49,9 @@ struct ExplorerServerTests {
             }
             #expect(answers.count == 8 && Set(answers).count == 1)
             #expect(try JSONSerialization.jsonObject(with: answers[0]) is [String: Any])
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
+        let ending = await served.stop()
+        #expect(ending.exited && ending.status == 0, "\(ending.output)")
         await #expect(throws: (any Error).self) { _ = try await Self.request(base + "/api/maze?seed=54") }
     }
 

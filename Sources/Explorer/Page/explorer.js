@@ -114,7 +114,8 @@ async function refresh() {
   const fieldBody = Object.assign({}, fields, specs.length ? { patches: specs, diff: true } : {});
   const wantHeat = S.heat || S.heatGrid;
   const heatBody = Object.assign({}, fields, { layer: S.layer },
-    (S.heatPatched && specs.length) ? { patches: specs } : {}, S.heatGrid ? {} : { channels: [S.channel] });
+    (S.heatPatched && specs.length) ? { patches: specs } : {},
+    S.heatGrid || layerShape(S.layer).length !== 3 ? {} : { channels: [S.channel] });
   try {
     const readingsBody = Object.assign({}, fields, specs.length ? { patches: specs } : {});
     const [maze, field, heat, readings] = await Promise.all([
@@ -365,7 +366,7 @@ function drawProblems() {
 
 function drawColorBar() {
   const canvas = $("colorbar"), g = canvas.getContext("2d");
-  canvas.style.display = S.heat && E.heat ? "" : "none";
+  canvas.style.display = S.heat && E.heat ? "" : "none";  // flat layers too (drawn beside, not over the maze)
   $("heatRange").textContent = "";
   if (!(S.heat && E.heat)) return;
   const limit = heatLimit();
@@ -379,6 +380,7 @@ function drawColorBar() {
 function drawGrid() {
   const container = $("heatGridView");
   container.innerHTML = "";
+  if (E.heat && !E.heat.channels && (S.heat || S.heatGrid)) { drawFlat(container); return; }
   if (!S.heatGrid || !E.heat || !E.heat.channels) return;
   const [, height, width] = E.heat.shape, limit = heatLimit();
   E.heat.channels.forEach((channel, index) => {
@@ -393,6 +395,21 @@ function drawGrid() {
     canvas.addEventListener("click", () => { S.channel = channel; S.heat = true; S.heatGrid = false; refresh(); });
     container.appendChild(canvas);
   });
+}
+
+// A flat layer (fc, flatten, policy logits) as procgen-tools' ActivationsPlotter shows it: a square when its
+// length is a perfect square, else a row.
+function drawFlat(container) {
+  const values = E.heat.values[0], side = Math.round(Math.sqrt(values.length));
+  const [width, height] = side * side === values.length ? [side, side] : [values.length, 1];
+  const canvas = document.createElement("canvas"), limit = heatLimit();
+  canvas.width = width; canvas.height = height; canvas.className = "flat";
+  canvas.title = `${E.heat.layer}: ${values.length} values as ${width}x${height}`;
+  const g = canvas.getContext("2d"), image = g.createImageData(width, height);
+  values.forEach((value, i) => image.data.set([...colorFor(value, limit, S.convention), 255], i * 4));
+  g.putImageData(image, 0, 0);
+  container.appendChild(canvas);
+  E.drawn.flat = { layer: E.heat.layer, width, height, values };
 }
 
 function drawRollouts(g, px, py, size) {
