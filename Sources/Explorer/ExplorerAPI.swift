@@ -34,6 +34,7 @@ public struct ExplorerResponse: Sendable {
 ///     POST /api/readings          {maze fields, patches}                      -> path probabilities, most probable path, change
 ///     POST /api/activations       {maze fields, layer, channels, patches}     -> values per channel
 ///     POST /api/figure            {maze fields, patches, kind, layer, channel, convention, format} -> the CLI's figure
+///     POST /api/view              {maze fields}                               -> procgen's human view, PNG
 ///     POST /api/rollout           {maze fields, patches, steps, sampled, sample_seed} -> paths of the episodes
 ///
 /// Maze fields are `MazeQuery`'s. Every refusal is `{"error": "...", "field": "..."}` with status 400 (413 for a
@@ -77,7 +78,8 @@ public struct ExplorerAPI: Sendable {
             case ("POST", "/api/activations"): return try await activations(RequestFields(body: body))
             case ("POST", "/api/rollout"): return try await rollout(RequestFields(body: body))
             case ("POST", "/api/figure"): return try await figure(RequestFields(body: body))
-            case (_, "/api/maze"), (_, "/api/vfield"), (_, "/api/activations"), (_, "/api/rollout"), (_, "/api/info"), (_, "/api/readings"), (_, "/api/figure"), (_, "/"):
+            case ("POST", "/api/view"): return try view(RequestFields(body: body))
+            case (_, "/api/maze"), (_, "/api/vfield"), (_, "/api/activations"), (_, "/api/rollout"), (_, "/api/info"), (_, "/api/readings"), (_, "/api/figure"), (_, "/api/view"), (_, "/"):
                 throw ExplorerRequestError(status: 405, field: nil, "\(method) is not allowed on \(path)")
             default:
                 throw ExplorerRequestError(status: 404, field: nil, "no such route: \(path); the API is under /api/ (see the README)")
@@ -174,6 +176,13 @@ public struct ExplorerAPI: Sendable {
         }
         let types: [OutputFormat: String] = [.png: "image/png", .svg: "image/svg+xml", .pdf: "application/pdf"]
         return ExplorerResponse(status: 200, contentType: types[format]!, body: Data(bytes))
+    }
+
+    /// Runs on the connection's own task, not the compute queue: it needs no network and takes milliseconds.
+    private func view(_ fields: RequestFields) throws -> ExplorerResponse {
+        try fields.rejectUnknown(MazeQuery.fieldNames)
+        let query = try MazeQuery(fields: fields)
+        return ExplorerResponse(status: 200, contentType: "image/png", body: Data(try engine.view(query)))
     }
 
     private func rollout(_ fields: RequestFields) async throws -> ExplorerResponse {

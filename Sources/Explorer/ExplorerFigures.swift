@@ -44,3 +44,18 @@ extension ExplorerEngine {
         return try FigureRenderer(sprites: figureContext.sprites).render(figure, format: format).finish()
     }
 }
+
+extension ExplorerEngine {
+    /// procgen's human view of `query`'s maze (`MazeView`: the level's background, sand wall tiles, the cheese and
+    /// the mouse; padding cropped) as a PNG at procgen's own resolution (20.48 px per cell in hard mode).
+    /// Cost: one small Cairo drawing and its PNG encoding; no network.
+    public func view(_ query: MazeQuery) throws -> [UInt8] {
+        let maze = try query.maze()
+        let side = MazeView.side(of: maze, padding: .cropped)
+        let canvas = try Canvas(width: side, height: side)
+        let frame = Rect(x: 0, y: 0, width: Double(side), height: Double(side))
+        MazeView.draw(maze, options: MazeViewOptions(padding: .cropped, showMouse: true), sprites: context.sprites,
+                      geometry: MazeViewGeometry(maze: maze, padding: .cropped, frame: frame), on: canvas)
+        return try canvas.pngBytes()
+    }
+}

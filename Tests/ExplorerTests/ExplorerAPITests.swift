@@ -1,6 +1,7 @@
 import ArgumentParser
 import Explorer
 import Foundation
+import MazeObservation
 import MazeSimulation
 import MazerenderCLI
 import ModelFiles
@@ -211,6 +212,19 @@ struct ExplorerAPITests {
         let gif = try await F.post("/api/figure", ["seed": 54, "format": "gif"])
         let gifField = try F.object(gif)["field"] as? String
         #expect(gif.status == 400 && gifField == "format")
+    }
+
+    @Test("POST /api/view: procgen's human view of the edited maze, a PNG at 20.48 px per cell")
+    func view() async throws {
+        let response = try await F.post("/api/view", ["seed": 54, "cheese": NSNull()])
+        #expect(response.status == 200 && response.contentType == "image/png")
+        let image = try PNGDecoder.decode(Array(response.body))
+        #expect(image.width == Int((7 * 20.48).rounded()) && image.height == image.width)
+        // The cheese is gone: the view differs from the unedited level's.
+        let original = try await F.post("/api/view", ["seed": 54])
+        #expect(original.status == 200 && original.body != response.body)
+        let bad = try await F.post("/api/view", ["seed": 54, "walls": [[0, 0]]])
+        #expect(bad.status == 400)
     }
 
     @Test("POST /api/rollout: a connected path from the mouse; original and patched episodes")

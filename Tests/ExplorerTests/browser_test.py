@@ -107,6 +107,8 @@ def run(driver, base, latency_edits, screenshot):
     wait_update(driver, 0, "the first field for seed 54")
     state = driver.execute_script("return {maze: explorer.maze, field: explorer.field, drawn: explorer.drawn}")
     maze, n = state["maze"], state["maze"]["maze_dim"]
+    if driver.find_element(By.ID, "maze").get_attribute("data-human") != "1":
+        fail("procgen's human view (POST /api/view) is not drawn under the field")
     api_field = api(base, "/api/vfield", {"seed": 54, "mode": "hard", "variant": "upstream"})
     check_arrows(state["drawn"]["original"], api_field["cells"], False, "seed 54")
 

@@ -17,7 +17,7 @@ const S = {
   cv: 0, tr: 0, ablate: "", ablateMode: "zero", rtChannels: "", rtValue: 5.5, rtCell: "", random: false, spec: "",
   orig: true, patched: true, diff: false, ds: false, tr5: false, paths: false, pathprob: false, best: false,
   heat: false, layer: DEFAULT_LAYER, channel: 7, convention: "posts", heatPatched: false, heatGrid: false,
-  sampled: false,
+  sampled: false, human: true,
 };
 const URL_KEYS = Object.keys(S);
 
@@ -94,9 +94,24 @@ async function api(kind, path, body) {
   }
 }
 
+// procgen's human view of the maze as the server draws it (POST /api/view), decoded; null when overtaken.
+async function humanView(body) {
+  if (controllers.view) controllers.view.abort();
+  const controller = new AbortController();
+  controllers.view = controller;
+  try {
+    const response = await fetch("/api/view", { method: "POST", body: JSON.stringify(body), signal: controller.signal });
+    if (!response.ok) { const error = await response.json(); throw new Error((error.field ? error.field + ": " : "") + error.error); }
+    return await createImageBitmap(await response.blob());
+  } catch (error) {
+    if (error.name === "AbortError") return null;
+    throw error;
+  }
+}
+
 // ---- Model of what is shown ----
 const E = window.explorer = {
-  state: S, info: null, maze: null, field: null, readings: null, heat: null, grid: null, rollouts: null, version: 0,
+  state: S, info: null, maze: null, field: null, readings: null, view: null, heat: null, grid: null, rollouts: null, version: 0,
   latencies: [], error: null, shown: { original: false, patched: false, diff: false, heat: false }, drawn: {},
 };
 
@@ -118,12 +133,14 @@ async function refresh() {
     S.heatGrid || layerShape(S.layer).length !== 3 ? {} : { channels: [S.channel] });
   try {
     const readingsBody = Object.assign({}, fields, specs.length ? { patches: specs } : {});
-    const [maze, field, heat, readings] = await Promise.all([
+    const [maze, field, heat, readings, view] = await Promise.all([
       api("maze", "/api/maze", fields), api("field", "/api/vfield", fieldBody),
       wantHeat ? api("heat", "/api/activations", heatBody) : Promise.resolve(undefined),
-      api("readings", "/api/readings", readingsBody)]);
-    if (mine !== generation || maze === null || field === null || heat === null || readings === null) return;  // overtaken
+      api("readings", "/api/readings", readingsBody),
+      S.human ? humanView(fields) : Promise.resolve(undefined)]);
+    if (mine !== generation || maze === null || field === null || heat === null || readings === null || view === null) return;  // overtaken
     E.maze = maze; E.field = field; E.heat = heat === undefined ? null : heat; E.readings = readings; E.error = null;
+    E.view = view === undefined ? null : view;
     setStatus("");
   } catch (error) {
     if (mine !== generation) return;
@@ -205,12 +222,21 @@ function draw() {
   const canvas = $("maze"), g = canvas.getContext("2d"), maze = E.maze, n = maze.maze_dim, size = canvas.width / n;
   const px = (x) => (x + 0.5) * size, py = (y) => (n - 1 - y + 0.5) * size;
   g.clearRect(0, 0, canvas.width, canvas.height);
-  maze.grid.forEach((line, row) => {
-    for (let column = 0; column < n; column++) {
-      g.fillStyle = line[column] === "#" ? COLORS.wall : COLORS.floor;
-      g.fillRect(column * size, row * size, size + 0.5, size + 0.5);
-    }
-  });
+  const human = S.human && E.view;
+  if (human) {
+    g.drawImage(E.view, 0, 0, canvas.width, canvas.height);  // procgen's view: background, sand walls, cheese, mouse
+    g.fillStyle = "rgba(0,0,0,0.35)";  // darkened so that white arrows read, as on procgen-tools' plots
+    maze.grid.forEach((line, row) => {
+      for (let column = 0; column < n; column++) if (line[column] !== "#") g.fillRect(column * size, row * size, size, size);
+    });
+  } else {
+    maze.grid.forEach((line, row) => {
+      for (let column = 0; column < n; column++) {
+        g.fillStyle = line[column] === "#" ? COLORS.wall : COLORS.floor;
+        g.fillRect(column * size, row * size, size + 0.5, size + 0.5);
+      }
+    });
+  }
   E.shown.heat = false;
   E.drawn = { original: {}, patched: {}, diff: {}, heat: null };
   if (S.heat && E.heat && E.heat.channels) drawHeat(g, size, n);
@@ -226,12 +252,15 @@ function draw() {
       g.fillRect(cell.x * size, (n - 1 - cell.y) * size, size, size);
     }
   }
-  if (maze.cheese) drawCheese(g, px(maze.cheese[0]), py(maze.cheese[1]), size);
-  drawMouse(g, px(maze.mouse[0]), py(maze.mouse[1]), size);
+  if (!human) {
+    if (maze.cheese) drawCheese(g, px(maze.cheese[0]), py(maze.cheese[1]), size);
+    drawMouse(g, px(maze.mouse[0]), py(maze.mouse[1]), size);
+  }
   drawFields(g, px, py, size);
   if (S.ds && maze.decision_square) dot(g, px(maze.decision_square[0]), py(maze.decision_square[1]), size * 0.18, "#ff1744");
   if (S.rtCell && patchSpecs().some((spec) => spec.startsWith("retarget"))) drawRetargetDot(g, size, n);
   if (E.rollouts) drawRollouts(g, px, py, size);
+  canvas.dataset.human = human ? "1" : "0";
   canvas.dataset.diff = E.shown.diff ? "1" : "0";
   canvas.dataset.heat = E.shown.heat ? "1" : "0";
   drawBars();
@@ -458,7 +487,7 @@ function renderControls() {
   if (document.activeElement !== $("freeSpec")) $("freeSpec").value = S.spec;
   const toggles = { showOriginal: "orig", showPatched: "patched", showDiff: "diff", showDecision: "ds", showTopRight: "tr5",
     showPaths: "paths", showPathProb: "pathprob", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
-    heatGrid: "heatGrid", sampled: "sampled" };
+    heatGrid: "heatGrid", sampled: "sampled", showHuman: "human" };
   for (const [id, key] of Object.entries(toggles)) $(id).checked = S[key];
   $("layer").value = S.layer; $("convention").value = S.convention;
   const shape = layerShape(S.layer);
@@ -487,7 +516,7 @@ function bind() {
   $("convention").addEventListener("change", () => { S.convention = $("convention").value; refresh(); });
   const toggles = { showOriginal: "orig", showPatched: "patched", showDiff: "diff", showDecision: "ds", showTopRight: "tr5",
     showPaths: "paths", showPathProb: "pathprob", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
-    heatGrid: "heatGrid", randomPatch: "random", sampled: "sampled" };
+    heatGrid: "heatGrid", randomPatch: "random", sampled: "sampled", showHuman: "human" };
   for (const [id, key] of Object.entries(toggles)) $(id).addEventListener("change", () => { S[key] = $(id).checked; refresh(); });
   $("channelDown").addEventListener("click", () => { S.channel = Math.max(0, S.channel - 1); refresh(); });
   $("channelUp").addEventListener("click", () => { S.channel = Math.min(Number($("channel").max), S.channel + 1); refresh(); });
