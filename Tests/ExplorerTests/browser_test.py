@@ -82,6 +82,15 @@ def click_cell(driver, cell, n):
     ActionChains(driver).move_to_element_with_offset(canvas, int(round(x)), int(round(y))).click().perform()
 
 
+def drag_cell(driver, start, end, n):
+    canvas = driver.find_element(By.ID, "maze")
+    size = canvas.size["width"]
+    offset = lambda cell: (int(round((cell[0] + 0.5) * size / n - size / 2)), int(round((n - 1 - cell[1] + 0.5) * size / n - size / 2)))
+    (x0, y0), (x1, y1) = offset(start), offset(end)
+    ActionChains(driver).move_to_element_with_offset(canvas, x0, y0).click_and_hold() \
+        .move_to_element_with_offset(canvas, x1, y1).release().perform()
+
+
 def set_input(driver, element_id, value):
     driver.execute_script(
         "const e = document.getElementById(arguments[0]); e.value = arguments[1];"
@@ -131,6 +140,22 @@ def run(driver, base, latency_edits, screenshot):
     print(f"moved the cheese to {target}: {changed} arrows changed; drawn field equals the API's")
     if "cheese=" + quote_cell(target) not in driver.current_url:
         fail(f"the URL does not hold the edit: {driver.current_url}")
+
+    # Dragging the mouse (with the cheese tool still chosen) moves the mouse, not the cheese; undo puts it back.
+    mouse = edited["maze"]["mouse"]
+    drag_target = [mouse[0], mouse[1] + 1] if edited["maze"]["grid"][n - 2 - mouse[1]][mouse[0]] != "#" else [mouse[0] + 1, mouse[1]]
+    before = version(driver)
+    drag_cell(driver, mouse, drag_target, n)
+    wait_update(driver, before, "the field after dragging the mouse")
+    dragged = driver.execute_script("return explorer.maze")
+    if dragged["mouse"] != drag_target or dragged["cheese"] != target:
+        fail(f"dragging the mouse from {mouse} to {drag_target} gave mouse {dragged['mouse']}, cheese {dragged['cheese']}")
+    before = version(driver)
+    driver.find_element(By.ID, "undo").click()
+    wait_update(driver, before, "the field after undo")
+    if driver.execute_script("return explorer.maze.mouse") != mouse:
+        fail("undo did not put the mouse back")
+    print(f"dragged the mouse to {drag_target} and undid it")
 
     # The cheese vector (slider to -1), then the diff layer.
     before = version(driver)

@@ -187,10 +187,24 @@ function cellAt(event) {
   return { x: column, y: n - 1 - row, row, column };
 }
 
-function onMazeClick(event) {
-  if (!E.maze) return;
-  const cell = cellAt(event);
-  if (!cell) return;
+// Dragging the cheese or the mouse to another cell moves it, whatever the tool; a click uses the tool.
+let pressed = null;
+function onMazeDown(event) {
+  pressed = E.maze ? cellAt(event) : null;
+}
+function onMazeUp(event) {
+  const from = pressed;
+  pressed = null;
+  if (!E.maze || !from) return;
+  const to = cellAt(event);
+  if (!to) return;
+  if (to.x === from.x && to.y === from.y) return onMazeClick(to);
+  const key = `${to.x},${to.y}`, at = (point) => point && point[0] === from.x && point[1] === from.y;
+  if (at(E.maze.cheese)) edit(() => { S.cheese = key; });
+  else if (at(E.maze.mouse)) edit(() => { S.mouse = key; });
+}
+
+function onMazeClick(cell) {
   const key = `${cell.x},${cell.y}`, tool = document.querySelector("input[name=tool]:checked").value;
   if (tool === "wall") {
     edit(() => { const i = S.walls.indexOf(key); if (i >= 0) S.walls.splice(i, 1); else S.walls.push(key); });
@@ -498,7 +512,8 @@ function renderControls() {
 }
 
 function bind() {
-  $("maze").addEventListener("click", onMazeClick);
+  $("maze").addEventListener("mousedown", onMazeDown);
+  $("maze").addEventListener("mouseup", onMazeUp);
   $("maze").addEventListener("mousemove", onHover);
   const number = (id, key, parse = Number) => $(id).addEventListener("input", () => {
     const value = parse($(id).value);
