@@ -72,7 +72,8 @@ let package = Package(
             "RenderJobs", "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Tensors",
             "MazeRendering", "CairoGraphics", .product(name: "FlyingFox", package: "FlyingFox"),
         ], resources: [
-            .embedInCode("Page/explorer.html"), .embedInCode("Page/explorer.js"), .embedInCode("Page/explorer.css"),
+            .embedInCode("Page/explorer.html"), .embedInCode("Page/explorer.js"), .embedInCode("Page/explorer-draw.js"),
+            .embedInCode("Page/explorer.css"),
         ]),
         .target(name: "MazerenderCLI", dependencies: [
             "RenderJobs", "Explorer", "MazeSimulation", "OutputFiles", "Tensors", "PolicyExperiments", "MazeObservation",
