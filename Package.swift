@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // `mazerender serve`: a small async HTTP/1.1 server on plain sockets (builds in seconds; see README).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C libraries from Debian, each behind one shim header.
@@ -65,8 +67,16 @@ let package = Package(
             "MazeSimulation", "MazeObservation", "Tensors", "ModelFiles", "ImpalaPolicy", "ActivationPatching",
             "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding", "OutputFiles", "PolicyExperiments", "Statistics", "Charts",
         ]),
+        // Serve: the explorer's HTTP API and its page (no analysis of its own).
+        .target(name: "Explorer", dependencies: [
+            "RenderJobs", "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Tensors",
+            "MazeRendering", "CairoGraphics", .product(name: "FlyingFox", package: "FlyingFox"),
+        ], resources: [
+            .embedInCode("Page/explorer.html"), .embedInCode("Page/explorer.js"), .embedInCode("Page/explorer-draw.js"),
+            .embedInCode("Page/explorer.css"),
+        ]),
         .target(name: "MazerenderCLI", dependencies: [
-            "RenderJobs", "MazeSimulation", "OutputFiles", "Tensors", "PolicyExperiments", "MazeObservation",
+            "RenderJobs", "Explorer", "MazeSimulation", "OutputFiles", "Tensors", "PolicyExperiments", "MazeObservation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mazerender", dependencies: ["MazerenderCLI", "OutputFiles"]),
@@ -88,6 +98,10 @@ let package = Package(
         ]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "ExplorerTests", dependencies: [
+            "Explorer", "RenderJobs", "MazeSimulation", "ImpalaPolicy", "MazeObservation", "MazerenderCLI", "ModelFiles",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["browser_test.py"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
             "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments",

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what mazerender needs on Debian 12 (idempotent): system libraries through apt, then procgen's
 # images through Scripts/fetch-assets.sh. Safe to run any number of times; installs only what is missing.
-# poppler-utils is for the tests only: they rasterize PDF figures with its pdftoppm.
+# poppler-utils is for the tests only: they rasterize PDF figures with its pdftoppm. chromium and chromium-driver
+# are for the explorer's browser test only (with Selenium from PyPI, installed below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(pkg-config libpng-dev zlib1g-dev libopenblas-dev libcairo2-dev fonts-dejavu-core
-  libavfilter-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev unzip python3-pip poppler-utils)
+  libavfilter-dev libavcodec-dev libavformat-dev libswscale-dev libavutil-dev unzip python3-pip poppler-utils
+  chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -25,6 +27,13 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Selenium drives Chromium in the explorer's browser test (Tests/ExplorerTests/browser_test.py); a development
+# dependency only, never used at run time.
+if ! python3 -c "import selenium" >/dev/null 2>&1; then
+  echo "setup: installing selenium (pip)" >&2
+  python3 -m pip install --quiet selenium || python3 -m pip install --quiet --break-system-packages selenium
 fi
 
 if [ -x Scripts/fetch-assets.sh ]; then

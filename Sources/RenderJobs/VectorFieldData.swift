@@ -26,6 +26,19 @@ public struct VectorFieldData: Sendable {
     /// For a diff, the patched field.
     public let patched: VectorField?
 
+    /// The data of fields already computed on `maze` (for example a maze edited in `mazerender serve`):
+    /// `field` alone as `vfield` writes it, or with `patched` the original and patched fields as `vfield-diff`
+    /// writes them. `patches` are the SPEC texts that made `patched` (or `field`, when it is the only one).
+    public init(seed: Int32, maze: MazeState, model: String?, patches: [String], field: VectorField,
+                patched: VectorField? = nil) {
+        self.seed = seed
+        self.maze = maze
+        self.model = model
+        self.patches = patches
+        self.field = field
+        self.patched = patched
+    }
+
     /// The data of `template`'s vector field: its `vfield-diff` panel if it has one (original and patched),
     /// else its first `vfield` panel. Fields come from `builder`'s cache when the figure was just drawn.
     init(_ template: FigureTemplate, builder: inout FigureBuilder) throws {
