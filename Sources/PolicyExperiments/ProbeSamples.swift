@@ -61,34 +61,46 @@ public struct ProbeSampling: Sendable {
                            reachedCheese: rollout.reachedCheese)
     }
 
-    /// Plays `seeds` in order (in parallel, a block at a time) until `count` samples are found (all of the
-    /// list's when nil). The result depends only on the seeds, `count` and the settings, not on scheduling.
+    /// Plays `seeds` in order until `count` samples are found (all of the list's when nil): the levels of a block
+    /// of seeds that have a decision square are played together (`Rollouts.playLockstep`, one batched forward
+    /// pass per step). The result depends only on the seeds, `count` and the settings (not on scheduling); it is
+    /// the batch-1 `sample(seed:evaluator:)` episode up to float rounding of the probabilities.
     /// - Parameter progress: called after each block with (samples so far, seeds examined).
-    public func collect(seeds: [Int32], count: Int?, evaluator: PolicyEvaluator,
+    public func collect(seeds: [Int32], count: Int?, evaluator: PolicyEvaluator, blockSize: Int = 128,
                         progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         var summary = Summary(samples: [], seedsExamined: 0, withoutDecisionSquare: 0, squareNeverVisited: 0)
         let wanted = count ?? Int.max
         var start = 0
-        let blockSize = 64
         while start < seeds.count, summary.samples.count < wanted {
-            let block = Array(seeds[start..<min(seeds.count, start + blockSize)])
-            let generator = self.generator
-            let hasSquare = block.map { generator.generate(seed: $0).decisionSquare != nil }
-            let results = UnsafeResults<Result<ProbeSample?, any Error>>(count: block.count)
-            DispatchQueue.concurrentPerform(iterations: block.count) { index in
-                guard hasSquare[index] else { return results.set(index, .success(nil)) }
-                results.set(index, Result { try self.sample(seed: block[index], evaluator: evaluator) })
+            // Enough seeds for about one block of levels with a decision square (about half have one).
+            var block: [(seed: Int32, maze: MazeState, square: MazePoint?)] = []
+            var withSquare = 0
+            while start + block.count < seeds.count, withSquare < max(1, blockSize) {
+                let seed = seeds[start + block.count]
+                let maze = generator.generate(seed: seed)
+                let square = maze.decisionSquare
+                if square != nil { withSquare += 1 }
+                block.append((seed, maze, square))
             }
-            for (index, result) in results.values.enumerated() {
+            let playable = block.filter { $0.square != nil }
+            let rollouts = try Rollouts.playLockstep(playable.map(\.maze), evaluator: evaluator, maxSteps: maxSteps,
+                                                     selection: selection)
+            var next = 0
+            for entry in block {
                 guard summary.samples.count < wanted else { break }
                 summary.seedsExamined += 1
-                if let sample = try result!.get() {
-                    summary.samples.append(sample)
-                } else if hasSquare[index] {
-                    summary.squareNeverVisited += 1
-                } else {
+                guard let square = entry.square else {
                     summary.withoutDecisionSquare += 1
+                    continue
                 }
+                let rollout = rollouts[next]
+                next += 1
+                guard let index = rollout.steps.lastIndex(where: { $0.state.mouseMaze == square }) else {
+                    summary.squareNeverVisited += 1
+                    continue
+                }
+                summary.samples.append(ProbeSample(seed: entry.seed, state: rollout.steps[index].state, decisionSquare: square,
+                                                   step: index, reachedCheese: rollout.reachedCheese))
             }
             start += block.count
             progress?(summary.samples.count, summary.seedsExamined)

@@ -85,8 +85,7 @@ public enum L2LogisticRegression {
                 converged = true
                 break
             }
-            guard let factor = DenseLinearAlgebra.cholesky(hessian, size: k) else { break }
-            let step = DenseLinearAlgebra.solve(cholesky: factor, size: k, gradient)
+            guard let step = DenseLinearAlgebra.solvePositiveDefinite(hessian, size: k, gradient) else { break }
             var fraction = 1.0
             var candidate = zip(theta, step).map { $0 + $1 }
             var candidateObjective = model.logLikelihood(candidate)

@@ -61,12 +61,11 @@ public enum RidgeRegression {
                 }
                 block[a * p + a] += alpha
             }
-            guard let factor = DenseLinearAlgebra.cholesky(block, size: p) else {
+            guard let weights = DenseLinearAlgebra.solvePositiveDefinite(block, size: p, Array(moment.prefix(p))) else {
                 throw StatisticsError.invalidParameter(
                     name: "alpha", value: "\(alpha)",
                     reason: "the first \(p) columns are linearly dependent; use a positive alpha")
             }
-            let weights = DenseLinearAlgebra.solve(cholesky: factor, size: p, Array(moment.prefix(p)))
             let intercept = targetMean - zip(weights, means).reduce(0) { $0 + $1.0 * $1.1 }
             return RidgeFit(coefficients: weights, intercept: intercept, alpha: alpha)
         }

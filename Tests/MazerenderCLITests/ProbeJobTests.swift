@@ -102,6 +102,20 @@ struct ProbeJobTests {
                 == Data(contentsOf: URL(fileURLWithPath: scratch.file("out/probes.csv"))))
     }
 
+    /// The lock-step batched episodes of `collect` are the batch-1 episodes of `Rollouts.play`.
+    @Test("batched sampling gives the samples of one episode at a time", arguments: [ActionSelection.argmax, .sample(seed: 9)])
+    func lockstepEqualsBatchOne(selection: ActionSelection) throws {
+        let network = try ModelLocator.loadNetwork(explicit: Self.bundledModel)
+        let evaluator = PolicyEvaluator(network: network, renderer: ObservationRenderer(assets: try RolloutFixtures.assets.get()))
+        let sampling = ProbeSampling(maxSteps: 120, selection: selection)
+        let seeds = Array(Int32(100)..<Int32(130))
+        let batched = try sampling.collect(seeds: seeds, count: nil, evaluator: evaluator, blockSize: 7)
+        let single = try seeds.compactMap { try sampling.sample(seed: $0, evaluator: evaluator) }
+        #expect(batched.samples == single)
+        #expect(batched.seedsExamined == 30)
+        #expect(batched.samples.count + batched.withoutDecisionSquare + batched.squareNeverVisited == 30)
+    }
+
     @Test("a channel outside a layer's range and a one-class target are refused in one line")
     func refusesAtRunTime() throws {
         let scratch = try RolloutFixtures.Scratch()
