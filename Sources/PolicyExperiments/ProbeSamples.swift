@@ -66,7 +66,7 @@ public struct ProbeSampling: Sendable {
     /// pass per step). The result depends only on the seeds, `count` and the settings (not on scheduling); it is
     /// the batch-1 `sample(seed:evaluator:)` episode up to float rounding of the probabilities.
     /// - Parameter progress: called after each block with (samples so far, seeds examined).
-    public func collect(seeds: [Int32], count: Int?, evaluator: PolicyEvaluator, blockSize: Int = 128,
+    public func collect(seeds: [Int32], count: Int?, evaluator: PolicyEvaluator, blockSize: Int = 256,
                         progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         var summary = Summary(samples: [], seedsExamined: 0, withoutDecisionSquare: 0, squareNeverVisited: 0)
         let wanted = count ?? Int.max

@@ -13,6 +13,19 @@ extension ProbeJob {
         return name
     }
 
+    /// Ticks at the K values on a log10 axis, powers of ten first, leaving out a value closer than 0.15 decades
+    /// to one already labelled (20 next to 25).
+    static func logTicks(_ ks: [Int]) -> AxisTicks {
+        let ordered = ks.sorted { a, b in
+            let pa = log10(Double(a)).rounded() == log10(Double(a)), pb = log10(Double(b)).rounded() == log10(Double(b))
+            return pa != pb ? pa : a < b
+        }
+        var kept: [Int] = []
+        for k in ordered where kept.allSatisfy({ abs(log10(Double($0)) - log10(Double(k))) >= 0.15 }) { kept.append(k) }
+        kept.sort()
+        return AxisTicks(values: kept.map { log10(Double($0)) }, labels: kept.map(String.init))
+    }
+
     /// The per-layer plots (score against K) and the per-target plots (score across layers, a line per K).
     static func plots(_ results: [ProbeResult], to folder: String) throws {
         do {
@@ -32,7 +45,7 @@ extension ProbeJob {
                 let ks = Array(Set(rows.map(\.k))).sorted()
                 var chart = ScatterPlot(title: "Sparse probes on \(shortName(layer))", xLabel: "K (top F-test features)",
                                         yLabel: "test accuracy (classes) / R² (x, y)")
-                chart.xTicks = AxisTicks(values: ks.map { log10(Double($0)) }, labels: ks.map(String.init))
+                chart.xTicks = Self.logTicks(ks)
                 let span = max(0.3, log10(Double(ks.last ?? 1)) - log10(Double(ks.first ?? 1)))
                 chart.xRange = (log10(Double(ks.first ?? 1)) - 0.05 * span)...(log10(Double(ks.last ?? 1)) + 0.05 * span)
                 let low = min(0, rows.flatMap(\.tests).min() ?? 0)
@@ -50,7 +63,9 @@ extension ProbeJob {
             }
             for target in targets {
                 let rows = summaries.filter { $0.target == target }
-                let ks = Array(Set(rows.map(\.k))).sorted()
+                // The K values asked for: those of the layer that has the largest K (smaller layers clip theirs).
+                let widest = rows.max { $0.k < $1.k }?.layer
+                let ks = Array(Set(rows.filter { $0.layer == widest }.map(\.k))).sorted()
                 let metric = rows.first?.metric == "r2" ? "test R²" : "test accuracy"
                 var chart = ScatterPlot(title: "\(target): probes across layers", xLabel: "layer", yLabel: metric)
                 chart.xTicks = Axis.categoryTicks(layers.map(shortName))
