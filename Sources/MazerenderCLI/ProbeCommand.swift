@@ -51,7 +51,7 @@ public struct ProbeCommand: ParsableCommand {
     var c: Double?
     @Option(help: "Ridge alpha for cheese-x and cheese-y (default 100).")
     var alpha: Double?
-    @Option(help: ArgumentHelp("Probe only these channels of conv layers: a list (8,55), 'cheese' or 'effective'.",
+    @Option(help: ArgumentHelp("Probe only these channels of conv layers: a list (8,55), cheese, effective, all or topK (the layer's K best cheese channels); default every feature.",
                                valueName: "channels"))
     var channels: String?
     @Flag(help: "Play the most probable action instead of sampling.")
@@ -132,14 +132,9 @@ public struct ProbeCommand: ParsableCommand {
         }
     }
 
-    var channelSelection: ChannelSelection? {
-        get throws {
-            guard let channels else { return nil }
-            guard let selection = ChannelSelection(parsing: channels) else {
-                throw ValidationError("--channels '\(channels)': write channel numbers (8,55,77), 'cheese', 'effective' or 'all'")
-            }
-            return selection
-        }
+    func checkChannels() throws {
+        guard let channels else { return }
+        do { try ChannelChoice.checkSyntax(channels) } catch { throw ValidationError("\(error)") }
     }
 
     public func validate() throws {
@@ -153,7 +148,7 @@ public struct ProbeCommand: ParsableCommand {
         _ = try targetList
         _ = try layerList
         _ = try ks
-        _ = try channelSelection
+        try checkChannels()
     }
 
     public func run() throws {
@@ -161,7 +156,7 @@ public struct ProbeCommand: ParsableCommand {
         let seedList = try seeds?.seeds ?? SeedList("0..<1000000").seeds
         let experiment = LinearProbeExperiment(
             layers: try layerList, targets: try targetList, ks: try ks, c: c, alpha: alpha, splitCount: splits,
-            splitSeed: UInt64(seed), channels: try channelSelection, gatherBudgetBytes: gatherMemory << 20)
+            splitSeed: UInt64(seed), channels: channels, gatherBudgetBytes: gatherMemory << 20)
         let sampling = ProbeSampling(generator: levelOptions.generator, maxSteps: maxSteps,
                                      selection: argmax ? .argmax : .sample(seed: seed))
         let job = ProbeJob(seeds: seedList, sampleCount: samples, sampling: sampling, experiment: experiment)

@@ -30,14 +30,16 @@ public struct LinearProbeExperiment: Sendable {
     /// Number of seeded 80/20 splits, seeds `splitSeed, splitSeed + 1, ...`.
     public var splitCount: Int
     public var splitSeed: UInt64
-    /// Restricts conv layers to these channels (features of other channels are not ranked); nil keeps all.
-    /// Flat layers (`flatten_out`, `relufc_out`, `fc_policy_out`) always keep all their features.
-    public var channels: ChannelSelection?
+    /// A `--channels` value (`ChannelChoice`: a list, `cheese`, `effective`, `all`, `topK`) restricting every conv
+    /// layer to those channels (features of other channels are not ranked), resolved per layer; nil keeps every
+    /// feature (the notebook's probes; unlike the channel commands, no default top-K). Flat layers
+    /// (`flatten_out`, `relufc_out`, `fc_policy_out`) always keep all their features.
+    public var channels: String?
     public var batchSize: Int
     public var gatherBudgetBytes: Int
 
     public init(layers: [String] = defaultLayers, targets: [ProbeTarget], ks: [Int]? = nil, c: Double? = nil,
-                alpha: Double? = nil, splitCount: Int = 5, splitSeed: UInt64 = 42, channels: ChannelSelection? = nil,
+                alpha: Double? = nil, splitCount: Int = 5, splitSeed: UInt64 = 42, channels: String? = nil,
                 batchSize: Int = 128, gatherBudgetBytes: Int = 1 << 30) {
         self.layers = layers
         self.targets = targets
@@ -51,21 +53,19 @@ public struct LinearProbeExperiment: Sendable {
         self.gatherBudgetBytes = gatherBudgetBytes
     }
 
-    /// The features probed at `layer`: all activations, or with `channels` those of the listed channels of a
-    /// conv layer (flat indices in C·H·W order). - Throws: `ProbeError` for an unknown label or channel.
-    public func featureIndices(layer: String, network: ImpalaNetwork) throws -> [Int]? {
+    /// The features probed at `layer`: all activations (nil), or with `channels` those of the chosen channels of a
+    /// conv layer (flat indices in C·H·W order). - Throws: `ProbeError.badLayer`, or `ChannelChoiceError` (one
+    /// line naming `--channels`).
+    public func featureIndices(layer: String, evaluator: PolicyEvaluator) throws -> [Int]? {
         let shape: [Int]
-        do { shape = try network.activationShape(of: layer) } catch {
+        do { shape = try evaluator.network.activationShape(of: layer) } catch {
             throw ProbeError.badLayer(layer)
         }
         guard let channels, shape.count == 3 else { return nil }
+        let choice = try ChannelChoice.resolve(channels, layer: try ChannelLayer(layer, network: evaluator.network),
+                                               evaluator: evaluator)
         let plane = shape[1] * shape[2]
-        let list: [Int]
-        do { list = try channels.indices(count: shape[0], layer: layer) } catch {
-            let bad: [Int] = if case .list(let values) = channels { values } else { [] }
-            throw ProbeError.badChannel(bad.first { !(0..<shape[0]).contains($0) } ?? -1, layer: layer, count: shape[0])
-        }
-        return list.flatMap { channel in (channel * plane)..<((channel + 1) * plane) }
+        return choice.channels.flatMap { channel in (channel * plane)..<((channel + 1) * plane) }
     }
 
     /// The probe tasks for `samples`. - Throws: `ProbeError` when a classification target has one class only.
@@ -94,7 +94,7 @@ public struct LinearProbeExperiment: Sendable {
         let canonical = try layers.map { label in
             do { return try ActivationLabels.canonical(label) } catch { throw ProbeError.badLayer(label) }
         }
-        let selections = try canonical.map { try featureIndices(layer: $0, network: network) }
+        let selections = try canonical.map { try featureIndices(layer: $0, evaluator: evaluator) }
         let probeLayers = try zip(canonical, selections).map { label, selection in
             ProbeLayer(name: label, featureCount: try selection?.count ?? network.activationShape(of: label).reduce(1, *))
         }
@@ -121,7 +121,6 @@ public struct LinearProbeExperiment: Sendable {
 /// Why a probe run refused its input; one line naming the option at fault.
 public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case badLayer(String)
-    case badChannel(Int, layer: String, count: Int)
     case singleClass(String, positives: Int, total: Int)
     case tooFewSamples(Int)
 
@@ -130,8 +129,6 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
         case .badLayer(let label):
             return "--layers: '\(label)' is not an activation site; use labels such as embedder.block2.res1.resadd_out "
                 + "(see `mazerender activations --help`)"
-        case let .badChannel(channel, layer, count):
-            return "--channels: channel \(channel) does not exist in \(layer) (it has \(count), 0...\(count - 1))"
         case let .singleClass(target, positives, total):
             return "--targets: \(target) is \(positives == 0 ? "false" : "true") for all \(total) samples, so nothing "
                 + "can be probed; choose another cell or more samples"

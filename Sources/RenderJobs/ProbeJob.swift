@@ -54,8 +54,10 @@ public struct ProbeJob: Sendable {
         // Refuse bad layers and channels before the (long) sampling.
         for layer in experiment.layers {
             do {
-                _ = try experiment.featureIndices(layer: try ActivationLabels.canonical(layer), network: network)
+                _ = try experiment.featureIndices(layer: try ActivationLabels.canonical(layer), evaluator: evaluator)
             } catch let error as ProbeError {
+                throw JobError(error.description)
+            } catch let error as ChannelChoiceError {
                 throw JobError(error.description)
             } catch {
                 throw JobError(ProbeError.badLayer(layer).description)

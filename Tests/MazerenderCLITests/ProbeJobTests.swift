@@ -124,7 +124,7 @@ struct ProbeJobTests {
         let renderer = ObservationRenderer(assets: try RolloutFixtures.assets.get())
         let tooHigh = ProbeJob(seeds: Array(0..<50), sampleCount: 10, sampling: ProbeSampling(),
                                experiment: LinearProbeExperiment(layers: ["embedder.block1.res1.resadd_out"], targets: [.cheeseX],
-                                                                 channels: .list([3, 40])))
+                                                                 channels: "3,40"))
         #expect(throws: JobError.self) { try tooHigh.run(network: network, renderer: renderer, to: scratch.file("a")) }
         do { _ = try tooHigh.run(network: network, renderer: renderer, to: scratch.file("a")) } catch {
             #expect("\(error)".contains("--channels") && !"\(error)".contains("\n"))

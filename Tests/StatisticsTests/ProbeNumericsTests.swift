@@ -43,6 +43,14 @@ import Testing
         for (score, value) in zip(scores, expected) { #expect(Self.close(score, value, 1e-12), "\(score) vs \(value)") }
     }
 
+    /// The in-memory two-pass F (`FTest.classification(rows:labels:)`) and the streamed one agree.
+    @Test func streamedAndTwoPassClassificationFAgree() throws {
+        let data = Self.randomTable(rows: 200, columns: 4, seed: 21, offset: 50)
+        let twoPass = try FTest.classification(rows: data.rows, labels: data.labels)
+        let streamed = FTest.classification(data.rows.map { $0.map(Float.init) }, labels: data.labels)
+        for (a, b) in zip(streamed, twoPass) { #expect(Self.close(a, b, 1e-8), "\(a) vs \(b)") }
+    }
+
     @Test func regressionFMatchesScikitLearn() {
         let expected = [223.2121753246775, 0.001114413075780089, 28.259408602150557]
         let scores = FTest.regression(Self.floatRows, targets: Self.values)
