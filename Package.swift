@@ -59,8 +59,9 @@ let package = Package(
             "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis",
         ]),
 
-        // Numerics for the behavioural-statistics experiment; no dependencies, no maze knowledge.
-        .target(name: "Statistics"),
+        // Numerics for the experiments (regressions, F-tests, splits); no maze knowledge. OpenBLAS carries the
+        // Gram matrices and matrix-vector products of the Newton and ridge solvers (probes fit 1000 columns).
+        .target(name: "Statistics", dependencies: ["COpenBLAS"]),
 
         // Orchestration and command line.
         .target(name: "RenderJobs", dependencies: [

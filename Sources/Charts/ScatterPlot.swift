@@ -59,6 +59,8 @@ public struct ScatterPlot: Chart, Sendable {
     public var yRange: ClosedRange<Double>?
     /// Samples taken of a function curve across the plot.
     public var curveSamples = 400
+    /// Fixed x ticks (e.g. K values on a log10 axis, labelled with the values themselves); nil picks nice ticks.
+    public var xTicks: AxisTicks?
 
     public init(series: [Series] = [], curves: [Curve] = [], title: String? = nil, xLabel: String? = nil,
                 yLabel: String? = nil, xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil) {
@@ -98,7 +100,7 @@ public struct ScatterPlot: Chart, Sendable {
                 sampled.append(points)
             }
         }
-        let axes = Axes(title: title, x: Axis(label: xLabel, range: xView),
+        let axes = Axes(title: title, x: Axis(label: xLabel, range: xView, ticks: xTicks),
                         y: Axis(label: yLabel, range: yRange ?? Axis.paddedRange(ys)))
         let frame = axes.layout(on: canvas, in: rect, style: style)
         frame.drawGrid(on: canvas, style: style)
