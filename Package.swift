@@ -72,7 +72,10 @@ let package = Package(
         .executableTarget(name: "mazerender", dependencies: ["MazerenderCLI", "OutputFiles"]),
 
         .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles", "CairoGraphics", "VideoEncoding", "ModelFiles"]),
-        .testTarget(name: "PolicyExperimentsTests", dependencies: ["PolicyExperiments", "OutputFiles"]),
+        .testTarget(name: "PolicyExperimentsTests", dependencies: [
+            "PolicyExperiments", "OutputFiles", "ActivationPatching", "ImpalaPolicy", "MazeSimulation", "MazeObservation",
+            "PolicyAnalysis", "Statistics", "Tensors",
+        ]),
         .testTarget(name: "MazeSimulationTests", dependencies: ["MazeSimulation"]),
         .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),

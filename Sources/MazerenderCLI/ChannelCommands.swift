@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import PolicyExperiments
+import RenderJobs
+
+/// Options every channel experiment shares: the layer and the channels.
+struct ChannelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Convolutional activation site.", valueName: "label"))
+    var layer = ChannelLayer.defaultLabel
+    @Option(help: ArgumentHelp(
+        "Channels: a list (8,55,77), cheese or effective (the published agent's sets), all, topK; default: the model's own top cheese channels (`mazerender channels`).",
+        valueName: "channels"))
+    var channels: String?
+
+    func validate() throws {
+        // Syntax only; ranges are checked against the model's layer when it is loaded.
+        guard let channels else { return }
+        do { try ChannelChoice.checkSyntax(channels) } catch { throw ValidationError("\(error)") }
+    }
+}
+
+struct ChannelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "channels",
+        abstract: "Rank a layer's channels by how well their maps locate the cheese; write channels.csv and plots into --out.",
+        discussion: """
+            Per level (as generated, mouse on its start square): each channel's value on the map cell over the \
+            cheese and on one random other cell (procgen-tools' convolutional probe). Scores per channel: \
+            f_score (ANOVA F of the two groups, the ranking key), probe_accuracy (test accuracy of a one-channel \
+            logistic regression, seeded 80/20 split), mean_difference (cheese cell minus random cell) and \
+            correlation (with the cheese indicator over every cell). Writes channels.csv, ranking.png/.svg and \
+            maps.png/.svg (each top channel's map over the first --map-seeds levels).
+            """
+    )
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp, valueName: "seeds"), transform: parseSeeds)
+    var seeds: SeedList
+    @Option(help: ArgumentHelp("Convolutional activation site.", valueName: "label"))
+    var layer = ChannelLayer.defaultLabel
+    @Option(help: "How many top channels to print, mark in channels.csv and draw.")
+    var top = 8
+    @Option(help: "Levels whose maps are drawn for each top channel (0 draws none).")
+    var mapSeeds = 4
+    @Option(help: "Seed of the random comparison cells and the probes' splits.")
+    var seed: UInt64 = 0
+    @Option(help: "Output folder.")
+    var out: String
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top \(top) must be at least 1") }
+        guard (0...16).contains(mapSeeds) else { throw ValidationError("--map-seeds \(mapSeeds) must be 0...16") }
+        guard seeds.seeds.count >= 5 else { throw ValidationError("--seeds names \(seeds.seeds.count) levels; ranking needs at least 5") }
+    }
+
+    func run() throws {
+        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
+        let context = try FigureContext(network: network, renderer: try assetOptions.renderer(),
+                                        modelPath: try ModelLocator.modelURL(explicit: modelOptions.model).path)
+        let started = Date()
+        let ranking = try ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed)
+            .run(context: context, to: out)
+        let seconds = Date().timeIntervalSince(started)
+        print("rank  channel   f_score  probe_acc  mean_diff  correlation")
+        for score in ranking.scores.prefix(top) {
+            print(String(format: "%4d  %7d  %8.1f  %9.3f  %9.3f  %11.3f", score.rank, score.channel, score.fScore,
+                         score.probeAccuracy, score.meanDifference, score.correlation))
+        }
+        print(String(format: "wrote %@/%@ (%d channels over %d levels) and plots in %.1f s", out, ChannelsJob.tableName,
+                     ranking.scores.count, ranking.levelCount, seconds))
+    }
+}
+
+struct ScrubCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scrub",
+        abstract: "Causal scrubbing of channel maps at the decision square (procgen-tools' cheese_scrubbing).",
+        discussion: """
+            For each seed with a decision square, the mouse is put on it; per sample, the chosen channels' maps \
+            are replaced by maps of other levels with the cheese moved onto the same full-grid cell as the \
+            target's cheese ("same") or onto another level's cheese cell ("different"), each channel from its \
+            own source level; the control resamples as many random other channels. Measures the change of the \
+            5-way grouped action probabilities (total variation) and whether the greedy action changed. Writes \
+            scrub.csv, summary.csv, summary.md and scatter.png/.svg into --out.
+            """
+    )
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp, valueName: "seeds"), transform: parseSeeds)
+    var seeds: SeedList
+    @OptionGroup var channelOptions: ChannelOptions
+    @Option(help: "Resamples per seed (each draws new source levels, a new different cell and new control channels).")
+    var samples = 1
+    @Option(help: "Seed of every random draw.")
+    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: ArgumentHelp("Levels the resampled maps come from.", valueName: "seeds"),
+            transform: parseSeeds)
+    var pool = try! SeedList("1000000..<1020000")
+    @Option(help: "Output folder.")
+    var out: String
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard (1...1000).contains(samples) else { throw ValidationError("--samples \(samples) must be 1...1000") }
+        guard pool.seeds.count >= 100 else { throw ValidationError("--pool names \(pool.seeds.count) levels; give at least 100") }
+    }
+
+    func run() throws {
+        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
+        let evaluator = try FigureContext(network: network, renderer: try assetOptions.renderer()).evaluator
+        let job = ScrubJob(seeds: seeds.seeds, layer: channelOptions.layer, channels: channelOptions.channels,
+                           samples: samples, randomSeed: seed, pool: pool.seeds)
+        let started = Date()
+        var lastReport = Date.distantPast
+        let result = try job.run(evaluator: evaluator, to: out) { done, total in
+            if Date().timeIntervalSince(lastReport) > 2 || done == total {
+                lastReport = Date()
+                FileHandle.standardError.write(Data("scrub: \(done)/\(total) seeds\n".utf8))
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        print(result.summary.markdown(channelsName: result.choice.name), terminator: "")
+        print(String(format: "wrote %@/scrub.csv: %d trials over %d decision-square seeds (%d skipped) in %.1f s "
+                     + "(pool index %.1f s; %.1f seeds/s, %.1f trials/s)", out, result.trials.count, result.scrubbedSeeds,
+                     result.skippedSeeds, seconds, result.poolSeconds,
+                     Double(result.scrubbedSeeds) / max(result.trialSeconds, 1e-9),
+                     Double(result.trials.count) / max(result.trialSeconds, 1e-9)))
+    }
+}
