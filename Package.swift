@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
-            "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments",
+            "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

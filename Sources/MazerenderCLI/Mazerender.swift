@@ -8,7 +8,8 @@ public struct Mazerender: ParsableCommand {
         subcommands: [MazeCommand.self, ObsCommand.self, PlayCommand.self, DatasetCommand.self, BenchmarkCommand.self,
                       VectorFieldCommand.self, VectorFieldDiffCommand.self, HeatmapCommand.self, FigureCommand.self,
                       RolloutCommand.self, LogitsCommand.self, ActivationsCommand.self,
-                      EvaluateCommand.self, StatsCommand.self, ChannelsCommand.self, ScrubCommand.self]
+                      EvaluateCommand.self, StatsCommand.self, ChannelsCommand.self, ScrubCommand.self,
+                      RetargetCommand.self]
     )
 
     public init() {}

@@ -90,7 +90,7 @@ public struct RetargetJob: Sendable {
         do {
             try CSVTable(columns: RetargetingRow.columns, rows: rows.map(\.cells)).write(to: directory + "/" + Self.tableName)
             try OutputFile.write(text: summaryText(outcome, modelPath: modelPath), to: directory + "/summary.md")
-            try RetargetPlots.write(summary, levels: outcome.levels, to: directory + "/plots")
+            try RetargetPlots.write(summary, conditions: experiment.conditions, levels: outcome.levels, to: directory + "/plots")
             try RetargetPlots.writeHeatmaps(levels, sprites: sprites, to: directory + "/heatmaps")
         } catch let error as JobError {
             throw error

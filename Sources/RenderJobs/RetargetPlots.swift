@@ -10,7 +10,8 @@ import PolicyExperiments
 enum RetargetPlots {
     /// `probability-vs-distance` and `probability-vs-divergence`, PNG and SVG: per condition, the mean path
     /// probability of the targets in each bin, markers joined by a line.
-    static func write(_ summary: RetargetingSummary, levels: Int, to folder: String) throws {
+    static func write(_ summary: RetargetingSummary, conditions: [RetargetingCondition], levels: Int,
+                      to folder: String) throws {
         let made = try InterruptCleanup.makeOutputDirectory(folder)
         let style = ChartStyle()
         func chart(_ bins: (RetargetingSummary.Condition) -> [RetargetingSummary.Bin], width: Int, title: String,
@@ -19,7 +20,11 @@ enum RetargetPlots {
             for (index, condition) in summary.conditions.enumerated() {
                 let points = bins(condition)
                 let color = style.color(index)
-                series.append(ScatterPlot.Series(label: condition.name, x: points.map(\.centre), y: points.map(\.mean),
+                var label = condition.name
+                if let magnitude = conditions.first(where: { $0.name == condition.name })?.magnitude {
+                    label += " = \(BehaviourRow.text(Double(magnitude)))"
+                }
+                series.append(ScatterPlot.Series(label: label, x: points.map(\.centre), y: points.map(\.mean),
                                                  color: color, alpha: 1))
                 curves.append(ScatterPlot.Curve(points: points.map { (x: $0.centre, y: $0.mean) }, color: color))
             }
