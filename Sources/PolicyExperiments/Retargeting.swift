@@ -71,6 +71,12 @@ public struct RetargetingTarget: Sendable, Equatable {
 
     /// procgen-tools' `d_to_coord`: squares on the path, start and target included.
     public var distance: Int { path.count }
+
+    public init(square: MazePoint, path: [MazePoint], topRightDivergence: Int) {
+        self.square = square
+        self.path = path
+        self.topRightDivergence = topRightDivergence
+    }
 }
 
 /// One CSV row: a target square of one level under one condition.
@@ -82,6 +88,16 @@ public struct RetargetingRow: Sendable, Equatable {
     public var magnitude: Float?
     /// Geometric mean over the path's squares except the target of the 5-way probability of the path's step.
     public var probability: Double
+
+    public init(seed: Int32, mazeSize: Int, target: RetargetingTarget, condition: String, magnitude: Float?,
+                probability: Double) {
+        self.seed = seed
+        self.mazeSize = mazeSize
+        self.target = target
+        self.condition = condition
+        self.magnitude = magnitude
+        self.probability = probability
+    }
 
     /// procgen-tools' columns, then the divergence its notebook adds (`topright_path_divergence`).
     /// `row` is the maze y (0 at the bottom), `col` the maze x, as procgen-tools' inner grid indexes them.
