@@ -146,8 +146,9 @@ public struct RetargetingLevel: Sendable {
 ///   and on the path squares of every target over that cell. Targets sharing a cell share the batch.
 ///
 /// Differences from procgen-tools, deliberate: its `retarget_heatmap` caches results by channel cell and gives
-/// every later target over the same cell the first target's path probability; here each target gets its own
-/// path's. Its vector-field probabilities are already grouped 5 ways (`human_readable_actions`), so there is no
+/// every later target over the same cell the first target's path probability (in the cheese condition too);
+/// here each target gets its own path's. Its `cheese_at_square` returns nothing when the target's channel cell
+/// is (0, 0) (it compares the channel cell with the start square); here those squares are computed too. Its vector-field probabilities are already grouped 5 ways (`human_readable_actions`), so there is no
 /// first-5-of-15 issue here. Cost per level: the open squares plus the sum of the path lengths (cheese) plus
 /// about that again per channel condition, in observations.
 public struct RetargetingExperiment: Sendable {
