@@ -118,8 +118,8 @@ public struct RetargetJob: Sendable {
         for case let .channels(intervention) in experiment.conditions {
             text += "\nChannel condition `\(intervention.name)`\(channelSource.isEmpty ? "" : " (\(channelSource))"): "
                 + "layer `\(intervention.layer)`, channels \(intervention.channels.map(String.init).joined(separator: ", ")), "
-                + "value \(intervention.value) at the channel cell over the target, "
-                + (intervention.background.map { "\($0) elsewhere" } ?? "the start observation's values elsewhere") + ".\n"
+                + "value \(BehaviourRow.text(Double(intervention.value))) at the channel cell over the target, "
+                + (intervention.background.map { "\(BehaviourRow.text(Double($0))) elsewhere" } ?? "the start observation's values elsewhere") + ".\n"
         }
         text += "\n| condition | targets | mean | median | share > 0.5 |\n|---|---|---|---|---|\n"
         for condition in outcome.summary.conditions {
