@@ -93,7 +93,7 @@ struct ScrubCommand: ParsableCommand {
     var samples = 1
     @Option(help: "Seed of every random draw.")
     var seed: UInt64 = 0
-    @Option(parsing: .unconditional, help: ArgumentHelp("Levels the resampled maps come from.", valueName: "seeds"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Levels the resampled maps come from (default: 1000000..<1020000).", valueName: "seeds"),
             transform: parseSeeds)
     var pool = try! SeedList("1000000..<1020000")
     @Option(help: "Output folder.")
@@ -103,6 +103,9 @@ struct ScrubCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(samples) else { throw ValidationError("--samples \(samples) must be 1...1000") }
+        guard seeds.seeds.count * samples <= ScrubJob.maximumSeedSamples else {
+            throw ValidationError("--seeds (\(seeds.seeds.count)) × --samples (\(samples)) is over \(ScrubJob.maximumSeedSamples); split the seeds into several runs")
+        }
         guard pool.seeds.count >= 100 else { throw ValidationError("--pool names \(pool.seeds.count) levels; give at least 100") }
     }
 

@@ -55,7 +55,7 @@ public struct ChannelLayer: Sendable, Equatable {
 /// - `all`: every channel of the layer;
 /// - `topK` (e.g. `top5`), or nil (option not given): the model's own K best cheese-locating channels as
 ///   `ChannelRanking` ranks them over `rankingSeeds` (K = `defaultTopCount(channels:)` for nil); name `topK`.
-///   This runs `rankingSeeds.count` forward passes (≈0.2 s at scale 1, a few seconds at scale 4).
+///   This runs `rankingSeeds.count` forward passes (500 by default: a second or two at scale 1 on 2 cores).
 /// Every refusal is a `ChannelChoiceError` whose description is one line naming `--channels` or `--layer`.
 public struct ChannelChoice: Sendable, Equatable {
     /// Channel indices, in the order given (ranking order for `topK`), no duplicates, all in range.

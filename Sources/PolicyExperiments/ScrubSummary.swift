@@ -17,6 +17,9 @@ public struct ScrubSummary: Sendable, Equatable {
 
     /// Rows in the order (same, chosen), (same, random), (different, chosen), (different, random).
     public let rows: [Row]
+    /// Per channel set (`ScrubChannels.allCases` order): the share of (seed, sample) pairs whose change with
+    /// different-location sources exceeds the change with same-location sources (points above y = x).
+    public let differentExceedsSame: [Double]
 
     public init(_ trials: [ScrubTrial]) {
         var rows: [Row] = []
@@ -31,6 +34,15 @@ public struct ScrubSummary: Sendable, Equatable {
             }
         }
         self.rows = rows
+        differentExceedsSame = ScrubChannels.allCases.map { set in
+            var same: [String: Double] = [:], different: [String: Double] = [:]
+            for trial in trials where trial.channelSet == set {
+                let key = "\(trial.seed)/\(trial.sample)"
+                if trial.location == .same { same[key] = trial.change } else { different[key] = trial.change }
+            }
+            let pairs = same.compactMap { key, value in different[key].map { (value, $0) } }
+            return pairs.isEmpty ? 0 : Double(pairs.filter { $0.1 > $0.0 }.count) / Double(pairs.count)
+        }
     }
 
     public func row(_ location: ScrubLocation, _ set: ScrubChannels) -> Row {
@@ -54,6 +66,10 @@ public struct ScrubSummary: Sendable, Equatable {
                 + "(\(String(format: "%.1f", 100 * row.changeRate)) %) | \(String(format: "%.4f", row.meanChange)) "
                 + "| \(String(format: "%.4f", row.medianChange)) |")
         }
+        lines.append("")
+        lines.append(String(format: "Change larger with different-location than with same-location sources: %.1f %% of "
+            + "(seed, sample) pairs for %@, %.1f %% for the random control.", 100 * differentExceedsSame[0], channelsName,
+            100 * differentExceedsSame[1]))
         return lines.joined(separator: "\n") + "\n"
     }
 }

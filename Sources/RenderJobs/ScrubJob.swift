@@ -8,7 +8,9 @@ import PolicyExperiments
 
 /// `mazerender scrub`: causal scrubbing of channel maps at the decision square (`ChannelScrubbing`) over the
 /// seeds that have one, written into a folder:
-/// - `scrub.csv`: one row per trial (seed × sample × location × channel set), see `columns`;
+/// - `scrub.csv`: one row per trial (seed × sample × location × channel set), see `columns`: the resampled
+///   cell in world coordinates (`cheese_x`, `cheese_y`), per channel its source level (`source_seeds`) and the
+///   world cell its mouse was put on (`source_mice`, `x:y`), so every source observation can be rebuilt;
 /// - `summary.csv` and `summary.md`: per condition, trials, greedy-action changes, mean and median change;
 /// - `scatter.png` / `.svg`: per (seed, sample), the change with same-location sources (x) against the change
 ///   with different-location sources (y), chosen channels and the random control, with y = x.
@@ -39,6 +41,10 @@ public struct ScrubJob: Sendable {
         "seed", "sample", "location", "channel_set", "channels", "cheese_x", "cheese_y", "source_seeds",
         "original_action", "patched_action", "action_changed", "change",
     ] + ActionGroup.allCases.map { "original_p_\($0.rawValue)" } + ActionGroup.allCases.map { "patched_p_\($0.rawValue)" }
+        + ["source_mice"]
+
+    /// The most trials one run keeps in memory (and in one CSV), as `--seeds` count × `--samples`.
+    public static let maximumSeedSamples = 500_000
 
     /// What a run produced, for the command's report.
     public struct Result: Sendable {
@@ -57,6 +63,9 @@ public struct ScrubJob: Sendable {
     public func run(evaluator: PolicyEvaluator, to directory: String, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
         guard !seeds.isEmpty else { throw JobError("--seeds is empty") }
         guard (1...1000).contains(samples) else { throw JobError("--samples \(samples) must be 1...1000") }
+        guard seeds.count * samples <= Self.maximumSeedSamples else {
+            throw JobError("--seeds (\(seeds.count)) × --samples (\(samples)) is over \(Self.maximumSeedSamples); split the seeds into several runs")
+        }
         guard pool.count >= 100 else { throw JobError("--pool has \(pool.count) levels; give at least 100 (e.g. 1000000..<1020000)") }
         let channelLayer = try ChannelLayer(layer, network: evaluator.network)
         let choice = try ChannelChoice.resolve(channels, layer: channelLayer, evaluator: evaluator)
@@ -108,6 +117,7 @@ public struct ScrubJob: Sendable {
          trial.sourceSeeds.map(String.init).joined(separator: "+"), trial.originalAction.rawValue,
          trial.patchedAction.rawValue, trial.actionChanged ? "1" : "0", String(format: "%.6f", trial.change)]
             + trial.original.map { String(format: "%.6f", $0) } + trial.patched.map { String(format: "%.6f", $0) }
+            + [trial.sourceMice.map { "\($0.x):\($0.y)" }.joined(separator: "+")]
     }
 
     /// procgen-tools' scatter: same-location change (x) against different-location change (y) per seed and sample.
@@ -127,10 +137,16 @@ public struct ScrubJob: Sendable {
                                 xLabel: "TV change, from mazes with the same cheese cell",
                                 yLabel: "TV change, from mazes with the cheese elsewhere",
                                 xRange: 0...top, yRange: 0...top)
-        chart.series.append(.init(label: "random channels (control, \(choice.channels.count))", x: control.x, y: control.y,
-                                  color: Color(red: 0.12, green: 0.47, blue: 0.71), alpha: 0.55))
-        chart.series.append(.init(label: "channels \(choice.name)", x: chosen.x, y: chosen.y,
-                                  color: Color(red: 0.84, green: 0.15, blue: 0.16), alpha: 0.7))
+        // Many points overlap: fade them as the count grows. Legends say how often y > x (the contrast helps more).
+        let alpha = chosen.x.count > 1000 ? 0.3 : chosen.x.count > 200 ? 0.5 : 0.7
+        func above(_ pairs: (x: [Double], y: [Double])) -> String {
+            let count = zip(pairs.x, pairs.y).filter { $1 > $0 }.count
+            return String(format: "%.0f%% above y = x", 100 * Double(count) / Double(max(1, pairs.x.count)))
+        }
+        chart.series.append(.init(label: "\(choice.channels.count) random channels (control): \(above(control))",
+                                  x: control.x, y: control.y, color: Color(red: 0.12, green: 0.47, blue: 0.71), alpha: alpha))
+        chart.series.append(.init(label: "channels \(choice.name): \(above(chosen))", x: chosen.x, y: chosen.y,
+                                  color: Color(red: 0.84, green: 0.15, blue: 0.16), alpha: alpha))
         chart.curves.append(.init(label: "y = x", points: [(x: 0, y: 0), (x: top, y: top)], color: .gray))
         return chart
     }

@@ -92,6 +92,13 @@ struct ChannelCommandTests {
             #expect(text("action_changed") == (argmax(original) != argmax(patched) ? "1" : "0"))
             if text("channel_set") == "chosen" { #expect(text("channels") == "13+24") }
             #expect(text("source_seeds").split(separator: "+").count == 2)
+            // Each source level rebuilt from its seed, the resampled cell and its mouse cell: the cheese cell is open.
+            let cell = WorldPoint(x: Int(text("cheese_x"))!, y: Int(text("cheese_y"))!)
+            for (source, mouse) in zip(text("source_seeds").split(separator: "+"), text("source_mice").split(separator: "+")) {
+                let maze = LevelGenerator().generate(seed: Int32(source)!)
+                let xy = mouse.split(separator: ":").compactMap { Int($0) }
+                #expect(!maze.isWall(cell) && !maze.isWall(WorldPoint(x: xy[0], y: xy[1])) && WorldPoint(x: xy[0], y: xy[1]) != cell)
+            }
         }
         let summary = try Self.table(scratch.file("a/summary.csv"))
         #expect(summary.rows.count == 4)
@@ -130,9 +137,11 @@ struct ChannelCommandTests {
             #expect(!FileManager.default.fileExists(atPath: scratch.file("out")))
         }
         for arguments in [["scrub", "--channels", "x"], ["scrub", "--channels", "8;9"], ["scrub", "--samples", "0"],
-                          ["channels", "--map-seeds", "17"], ["scrub", "--pool", "1..5"]] {
+                          ["channels", "--map-seeds", "17"], ["scrub", "--pool", "1..5"],
+                          ["scrub", "--seeds", "0..<100000", "--samples", "6"]] {
             let error = try #require(throws: (any Error).self) {
-                _ = try Mazerender.parseAsRoot(arguments + ["--seeds", "0..<10", "--out", scratch.file("out")])
+                _ = try Mazerender.parseAsRoot(arguments + (arguments.contains("--seeds") ? [] : ["--seeds", "0..<10"])
+                                                + ["--out", scratch.file("out")])
             }
             let message = Mazerender.message(for: error)
             #expect(!message.contains("\n") && !message.isEmpty, "\(message)")

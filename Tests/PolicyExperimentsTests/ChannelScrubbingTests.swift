@@ -129,6 +129,14 @@ struct ChannelScrubbingTests {
             #expect(row.trials == subset.count && row.actionChanged == subset.filter(\.actionChanged).count)
             #expect(abs(row.meanChange - subset.map(\.change).reduce(0, +) / Double(subset.count)) < 1e-12)
         }
+        for (index, set) in ScrubChannels.allCases.enumerated() {
+            let same = all.filter { $0.channelSet == set && $0.location == .same }
+            let larger = same.filter { trial in
+                let other = all.first { $0.channelSet == set && $0.location == .different && $0.seed == trial.seed && $0.sample == trial.sample }!
+                return other.change > trial.change
+            }
+            #expect(abs(summary.differentExceedsSame[index] - Double(larger.count) / Double(same.count)) < 1e-12)
+        }
         #expect(ScrubSummary.median([3, 1, 2]) == 2 && ScrubSummary.median([4, 1, 3, 2]) == 2.5 && ScrubSummary.median([]) == 0)
     }
 
