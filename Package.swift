@@ -105,7 +105,7 @@ let package = Package(
         ], exclude: ["browser_test.py"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
-            "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments",
+            "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

@@ -84,13 +84,15 @@ public struct ChannelCell: Sendable, Equatable, Hashable, Codable, CustomStringC
     }
 
     /// The channel cell covering the centre of maze square `(row, column)` of procgen's full 25x25 grid, as
-    /// procgen-tools' `get_channel_from_grid_pos` computes it (pixel = `(i + 0.5) · 64/25`,
-    /// cell = `pixel // stride`), then flipped vertically because the grid's row 0 is at the bottom while
-    /// channel maps have row 0 at the top. `mapSize` is the channel map's height (16 at block 2).
+    /// procgen-tools' `get_channel_from_grid_pos(..., flip_y=True)` computes it: the row is first flipped to
+    /// count from the top (`24 - row`, channel maps have row 0 at the top), then pixel = `(i + 0.5) · 64/25`,
+    /// cell = `pixel // stride`. Flipping before rounding matters for grid row 12, whose centre lies exactly on
+    /// the map's middle boundary (pixel 32): it maps to the lower half (row 8 of 16), as in procgen-tools.
+    /// `mapSize` is the channel map's height (16 at block 2).
     public init(mazeRow: Int, mazeColumn: Int, mapSize: Int) {
         let stride = 64.0 / Double(mapSize)
         let toCell = { (index: Int) in Int(((Double(index) + 0.5) * 64.0 / 25.0 / stride).rounded(.down)) }
-        self.init(row: mapSize - 1 - toCell(mazeRow), column: toCell(mazeColumn))
+        self.init(row: toCell(24 - mazeRow), column: toCell(mazeColumn))
     }
 
     public var description: String { "\(row)x\(column)" }

@@ -9,7 +9,7 @@ public struct Mazerender: ParsableCommand {
                       VectorFieldCommand.self, VectorFieldDiffCommand.self, HeatmapCommand.self, FigureCommand.self,
                       RolloutCommand.self, LogitsCommand.self, ActivationsCommand.self,
                       EvaluateCommand.self, StatsCommand.self, ChannelsCommand.self, ScrubCommand.self,
-                      ProbeCommand.self, ServeCommand.self]
+                      RetargetCommand.self, ProbeCommand.self, ServeCommand.self]
     )
 
     public init() {}

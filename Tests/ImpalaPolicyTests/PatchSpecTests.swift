@@ -101,9 +101,18 @@ import Testing
     }
 
     @Test func mazeSquaresMapToChannelCellsLikeProcgenTools() {
-        // (row + 0.5) * 64/25 // 4, flipped: square (0, 0) is the bottom-left cell of the 16x16 map.
+        // Row flipped first (24 - row), then (i + 0.5) * 64/25 // 4: square (0, 0) is the bottom-left cell.
         #expect(ChannelCell(mazeRow: 0, mazeColumn: 0, mapSize: 16) == ChannelCell(row: 15, column: 0))
         #expect(ChannelCell(mazeRow: 24, mazeColumn: 24, mapSize: 16) == ChannelCell(row: 0, column: 15))
-        #expect(ChannelCell(mazeRow: 12, mazeColumn: 12, mapSize: 16) == ChannelCell(row: 7, column: 8))
+        // The middle row's centre is pixel 32 exactly: procgen-tools' 32 // 4 = 8 (flip first, then floor).
+        #expect(ChannelCell(mazeRow: 12, mazeColumn: 12, mapSize: 16) == ChannelCell(row: 8, column: 8))
+        // Every row and map size against procgen-tools' formula, computed as its Python does.
+        for mapSize in [32, 16, 8] {
+            let stride = Double(64 / mapSize)
+            for row in 0..<25 {
+                let expected = Int((((Double(24 - row) + 0.5) * (64.0 / 25.0)) / stride).rounded(.down))
+                #expect(ChannelCell(mazeRow: row, mazeColumn: row, mapSize: mapSize) == ChannelCell(row: expected, column: Int((((Double(row) + 0.5) * (64.0 / 25.0)) / stride).rounded(.down))))
+            }
+        }
     }
 }
