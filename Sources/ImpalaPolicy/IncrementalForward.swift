@@ -65,11 +65,12 @@ extension ImpalaNetwork {
         let next = TaskCounter()
         let hooks = trunkHooks, allTasks = tasks
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, allTasks.count))) { _ in
+            var scratch = [Float]() // GEMM operands, reused by this worker's chunks
             while let index = next.take(below: allTasks.count) {
                 let task = allTasks[index]
                 do {
                     try incrementalChunk(plan.groups[task.group], task.range, input: input, base: baseActivations,
-                                         hooks: hooks, outputs: outputs)
+                                         hooks: hooks, outputs: outputs, scratch: &scratch)
                 } catch {
                     outputs.fail(error)
                     return
@@ -86,7 +87,7 @@ extension ImpalaNetwork {
 
     /// Runs members `range` of `group` through the trunk on the calling thread.
     private func incrementalChunk(_ group: IncrementalGroup, _ range: Range<Int>, input: Tensor, base: [String: Tensor],
-                                  hooks: SiteHooks, outputs: IncrementalOutputs) throws {
+                                  hooks: SiteHooks, outputs: IncrementalOutputs, scratch: inout [Float]) throws {
         let members = Array(group.members[range])
         let count = members.count
         func stage(_ s: Int) -> StagePlan {
@@ -94,18 +95,20 @@ extension ImpalaNetwork {
             plan.origins = Array(plan.origins[range])
             return plan
         }
-        var scratch = [Float]()
-
         // Stage 0: the changed part of each observation, read from the observation itself.
         let first = stage(0)
-        var x = [Float](repeating: 0, count: 3 * count * first.height * first.width)
+        let cropSize = first.height * first.width
+        var x = [Float](repeating: 0, count: 3 * count * cropSize)
         input.withUnsafeBufferPointer { src in
             x.withUnsafeMutableBufferPointer { dst in
-                let maps = UnsafeMutablePointer<Float>.allocate(capacity: count * 12288)
-                defer { maps.deallocate() }
-                for (k, n) in members.enumerated() { (maps + k * 12288).update(from: src.baseAddress! + n * 12288, count: 12288) }
-                RegionKernels.extract(from: maps, cropOrigins: first.origins, cropHeight: first.height, cropWidth: first.width,
-                                      channels: 3, side: 64, into: dst.baseAddress!)
+                for c in 0..<3 {
+                    for (k, n) in members.enumerated() {
+                        let origin = first.origins[k]
+                        let map = src.baseAddress! + (n * 3 + c) * 4096 + origin.y * 64 + origin.x
+                        let crop = dst.baseAddress! + (c * count + k) * cropSize
+                        for y in 0..<first.height { (crop + y * first.width).update(from: map + y * 64, count: first.width) }
+                    }
+                }
             }
         }
         var current = (values: x, plan: first)
@@ -138,7 +141,11 @@ extension ImpalaNetwork {
                 // The residual: the block input over conv2's crop (its own crop lies inside it).
                 let skip = gathered(blockInput, base: base[blockInputLabel]!, windows: conv2.plan.origins,
                                     height: conv2.plan.height, width: conv2.plan.width, fill: 0)
-                for i in conv2.values.indices { conv2.values[i] += skip[i] }
+                conv2.values.withUnsafeMutableBufferPointer { sum in
+                    skip.withUnsafeBufferPointer { skip in
+                        for i in sum.indices { sum[i] += skip[i] }
+                    }
+                }
                 try visit("\(res).resadd_out", &conv2.values, conv2.plan, members, base, hooks, outputs)
                 blockInput = conv2
                 blockInputLabel = "\(res).resadd_out"
@@ -153,14 +160,16 @@ extension ImpalaNetwork {
         for (k, n) in members.enumerated() { outputs.writeFlat(row: n, from: full, sourceRow: k) }
     }
 
-    /// Convolutions with even crops and at least 16 input channels use Winograd F(2x2, 3x3); the stem of
-    /// block 1 (3 input channels) and odd crops use im2col + GEMM.
+    /// Convolutions with even crops and at least `winogradMinimumChannels` input channels use Winograd
+    /// F(2x2, 3x3); narrower ones (the transforms would cost more than the products saved) and odd crops use
+    /// im2col + GEMM.
     static func usesWinograd(inputChannels: Int, target: StagePlan) -> Bool {
-        winogradEnabled && target.height % 2 == 0 && target.width % 2 == 0 && inputChannels >= 16
+        winogradEnabled && target.height % 2 == 0 && target.width % 2 == 0 && inputChannels >= winogradMinimumChannels
     }
 
     /// Switch for measurements (`MAZERENDER_WINOGRAD=0` turns the fast convolution off).
     static let winogradEnabled = ProcessInfo.processInfo.environment["MAZERENDER_WINOGRAD"] != "0"
+    static let winogradMinimumChannels = 16
 
     private func relu(_ values: inout [Float]) {
         values.withUnsafeMutableBufferPointer { buffer in

@@ -72,7 +72,10 @@ struct IncrementalPlan: Sendable {
     var ordinaryConvolutionFLOPs: Int
 
     /// Groups whose crops cost more than this share of an ordinary trunk pass run the ordinary way.
-    static let worthwhileShare = 0.8
+    static let worthwhileShare = 0.7
+    /// The whole plan (base image and ordinary observations included) must stay under this share, or the
+    /// bookkeeping would eat the gain.
+    static let worthwhileTotal = 0.6
 
     /// Plans `input` (`[N, 3, 64, 64]`) for `network`; nil when no observation would be cheaper.
     init?(input: Tensor, network: ImpalaNetwork) {
@@ -106,7 +109,7 @@ struct IncrementalPlan: Sendable {
         }
         guard !groups.isEmpty || !unchanged.isEmpty else { return nil }
         let ordinaryFLOPs = trunkFLOPs * batch
-        guard flops < ordinaryFLOPs else { return nil }
+        guard Double(flops) <= Self.worthwhileTotal * Double(ordinaryFLOPs) else { return nil }
         self.base = base
         self.unchanged = unchanged
         self.ordinary = ordinary.sorted()

@@ -39,6 +39,9 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "vfield: levels with a decision square in the decision batch.")
     var decisionSeeds = 1000
 
+    @Option(name: .customLong("scale"), help: "vfield: network scale to measure (repeatable; default 1 and 4).")
+    var scales: [Int] = [1, 4]
+
     @Option(help: "vfield: timed repeats per measurement (medians are reported).")
     var repeats = 5
 
@@ -53,6 +56,9 @@ struct BenchmarkCommand: ParsableCommand {
     func validate() throws {
         guard decisionSeeds >= 1 else { throw ValidationError("--decision-seeds must be at least 1") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard !scales.isEmpty, scales.allSatisfy({ (1...8).contains($0) }) else {
+            throw ValidationError("--scale must be between 1 and 8 (the published agents use 1 and 4)")
+        }
         if stage == .vfield, !noTorch, !FileManager.default.fileExists(atPath: torchScript) {
             throw ValidationError("--torch-script: no file at '\(torchScript)'; run from the package root or pass --no-torch")
         }
@@ -86,7 +92,7 @@ struct BenchmarkCommand: ParsableCommand {
         }
         if stage == .vfield {
             let results = try VectorFieldBenchmark.run(renderer: try assetOptions.renderer(), decisionSeeds: decisionSeeds,
-                                                       repeats: repeats, torchScript: noTorch ? nil : torchScript)
+                                                       scales: scales, repeats: repeats, torchScript: noTorch ? nil : torchScript)
             for result in results { print("vfield: \(result.report)") }
         }
         if stage == .rollout || (stage == .all && (model != nil || ModelLocator.defaultModelURL() != nil)) {

@@ -48,10 +48,11 @@ public enum VectorFieldBenchmark {
     /// - Parameters:
     ///   - renderer: draws the observations.
     ///   - decisionSeeds: how many levels with a decision square go into the decision batch.
+    ///   - scales: network scales (random weights) to measure.
     ///   - repeats: timed runs per measurement (medians reported).
     ///   - torchScript: path of `bench_torch.py`; nil skips PyTorch.
     ///   - python: the Python interpreter to run it with.
-    public static func run(renderer: ObservationRenderer, decisionSeeds: Int = 1000, repeats: Int = 5,
+    public static func run(renderer: ObservationRenderer, decisionSeeds: Int = 1000, scales: [Int] = [1, 4], repeats: Int = 5,
                            torchScript: String?, python: String = "python3") throws -> [VectorFieldBenchmarkResult] {
         let generator = LevelGenerator()
         var seed: Int32 = 0
@@ -72,8 +73,8 @@ public enum VectorFieldBenchmark {
         let decisions = renderer.networkInput(for: states)
 
         var results: [VectorFieldBenchmarkResult] = []
-        for (name, input, scales) in [("25x25 vector field, seed \(seed)", field, [1, 4]),
-                                      ("decision squares of \(decisionSeeds) levels", decisions, [1, 4])] {
+        for (name, input, scales) in [("25x25 vector field, seed \(seed)", field, scales),
+                                      ("decision squares of \(decisionSeeds) levels", decisions, scales)] {
             for scale in scales {
                 results.append(try measure(name: name, input: input, scale: scale, repeats: repeats,
                                            torchScript: torchScript, python: python))

@@ -111,8 +111,15 @@ public enum RegionKernels {
         }
         for o in 0..<outChannels { (out + o * total).update(repeating: bias[o], count: total) }
         ComputeThreads.configureBLAS()
-        matrixMultiply(m: outChannels, n: total, k: channels * 9, a: weight, lda: channels * 9,
-                       b: columns, ldb: total, transposeB: false, c: out, ldc: total, beta: 1)
+        // Column slices for OpenBLAS's unpacked small-matrix kernel, as in `Convolution.conv3x3`.
+        let slice = Convolution.smallMatrixSlice(outChannels: outChannels, depth: channels * 9, pixels: total)
+        var p0 = 0
+        while p0 < total {
+            let n = min(slice, total - p0)
+            matrixMultiply(m: outChannels, n: n, k: channels * 9, a: weight, lda: channels * 9,
+                           b: columns + p0, ldb: total, transposeB: false, c: out + p0, ldc: total, beta: 1)
+            p0 += n
+        }
     }
 
     /// "Valid" 3x3 max pooling with stride 2 of windows: `[C, N, 2h + 1, 2w + 1]` → `[C, N, h, w]`.

@@ -39,8 +39,12 @@ public enum Winograd {
 
     /// Floats of scratch `validConvolution3x3` needs.
     public static func scratchCount(channels: Int, outChannels: Int, count: Int, height: Int, width: Int) -> Int {
-        16 * (channels + outChannels) * count * (height / 2) * (width / 2)
+        16 * ((channels + outChannels) * count * (height / 2) * (width / 2) + 2 * planePadding)
     }
+
+    /// Floats between the 16 planes of the transformed tiles beyond their size: the transforms touch all 16
+    /// planes at once, and plane strides that are multiples of 4 KiB would map them onto the same cache sets.
+    static let planePadding = 48
 
     /// "Valid" 3x3 convolution of windows `[C, N, h + 2, w + 2]` → `[O, N, h, w]` (CNHW), `h` and `w` even.
     ///
@@ -58,8 +62,9 @@ public enum Winograd {
         let tilesPerImage = tilesHigh * tilesWide, tiles = count * tilesPerImage
         if tiles == 0 { return }
         let windowWidth = width + 2, windowSize = (height + 2) * windowWidth
-        let v = scratch, m = scratch + 16 * channels * tiles
-        let elementStride = channels * tiles // between tile elements of V
+        let elementStride = channels * tiles + planePadding // between tile elements of V
+        let outStride = outChannels * tiles + planePadding // between tile elements of M
+        let v = scratch, m = scratch + 16 * elementStride
 
         // V = Bᵀ d B for every (channel, image, tile): V[e][c][t].
         for c in 0..<channels {
@@ -92,13 +97,18 @@ public enum Winograd {
         }
         // M[e] = U[e] · V[e]: [O, C]·[C, tiles].
         ComputeThreads.configureBLAS()
+        let slice = Convolution.smallMatrixSlice(outChannels: outChannels, depth: channels, pixels: tiles)
         for e in 0..<16 {
-            matrixMultiply(m: outChannels, n: tiles, k: channels, a: transformedWeight + e * outChannels * channels, lda: channels,
-                           b: v + e * elementStride, ldb: tiles, transposeB: false,
-                           c: m + e * outChannels * tiles, ldc: tiles, beta: 0)
+            var t0 = 0
+            while t0 < tiles {
+                let n = min(slice, tiles - t0)
+                matrixMultiply(m: outChannels, n: n, k: channels, a: transformedWeight + e * outChannels * channels, lda: channels,
+                               b: v + e * elementStride + t0, ldb: tiles, transposeB: false,
+                               c: m + e * outStride + t0, ldc: tiles, beta: 0)
+                t0 += n
+            }
         }
         // Y = Aᵀ M A + bias.
-        let outStride = outChannels * tiles
         for o in 0..<outChannels {
             let b = bias[o]
             for n in 0..<count {
