@@ -180,23 +180,27 @@ struct IncrementalPlan: Sendable {
     }
 
     /// Per observation, the bounding box of the pixels where any channel's bit pattern differs from `base`.
+    /// Rows are scanned from the top and from the bottom, then columns from the left and from the right
+    /// between them, so an unrelated image costs a few rows and columns, not a full comparison.
     static func changedBoxes(_ input: Tensor, base: Tensor) -> [MapRect] {
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let plane = height * width
         return input.withUnsafeBufferPointer { x in
             base.withUnsafeBufferPointer { b in
                 (0..<batch).map { n in
-                    var box = MapRect(y0: height, y1: 0, x0: width, x1: 0)
-                    for c in 0..<channels {
-                        let image = x.baseAddress! + (n * channels + c) * plane, reference = b.baseAddress! + c * plane
-                        for y in 0..<height {
-                            for xIndex in 0..<width where image[y * width + xIndex].bitPattern != reference[y * width + xIndex].bitPattern {
-                                box.y0 = min(box.y0, y); box.y1 = max(box.y1, y + 1)
-                                box.x0 = min(box.x0, xIndex); box.x1 = max(box.x1, xIndex + 1)
-                            }
-                        }
+                    let image = x.baseAddress! + n * channels * plane, reference = b.baseAddress!
+                    func differs(_ y: Int, _ column: Int) -> Bool {
+                        for c in 0..<channels where image[c * plane + y * width + column].bitPattern
+                            != reference[c * plane + y * width + column].bitPattern { return true }
+                        return false
                     }
-                    return box.isEmpty ? MapRect(y0: 0, y1: 0, x0: 0, x1: 0) : box
+                    func rowDiffers(_ y: Int) -> Bool { (0..<width).contains { differs(y, $0) } }
+                    guard let top = (0..<height).first(where: rowDiffers) else { return MapRect(y0: 0, y1: 0, x0: 0, x1: 0) }
+                    let bottom = (top..<height).reversed().first(where: rowDiffers)!
+                    func columnDiffers(_ column: Int) -> Bool { (top...bottom).contains { differs($0, column) } }
+                    let left = (0..<width).first(where: columnDiffers)!
+                    let right = (left..<width).reversed().first(where: columnDiffers)!
+                    return MapRect(y0: top, y1: bottom + 1, x0: left, x1: right + 1)
                 }
             }
         }
