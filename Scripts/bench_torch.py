@@ -6,6 +6,10 @@ at scale 1 and 4, runs it under torch.no_grad() with 2 threads on batches of 1, 
 one JSON object: observations/second, median of several repeats.
 
 Usage: python3 Scripts/bench_torch.py [--threads 2] [--repeats 7]
+
+With --observations FILE.npy (float32 [N, 3, 64, 64], as `mazerender benchmark vfield` writes them) and
+--scale S, it instead times the forward pass over exactly those observations, as one batch and in batches of
+64, and prints {"seconds": best median, "batch": the batching that gave it, ...}.
 """
 import argparse
 import json
@@ -71,13 +75,46 @@ def throughput(model, batch, repeats):
     return statistics.median(rates)
 
 
+def observations_seconds(model, observations, repeats):
+    """Median seconds to run every observation, for each batching; returns (best seconds, batch)."""
+    best = None
+    with torch.no_grad():
+        for batch in sorted({64, len(observations)}):
+            chunks = [observations[i:i + batch] for i in range(0, len(observations), batch)]
+            for chunk in chunks:
+                model(chunk)  # warm-up
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                for chunk in chunks:
+                    model(chunk)
+                times.append(time.perf_counter() - start)
+            seconds = statistics.median(times)
+            if best is None or seconds < best[0]:
+                best = (seconds, batch)
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--observations", help="float32 .npy [N, 3, 64, 64] to time instead of random batches")
+    parser.add_argument("--scale", type=int, default=4, help="network scale for --observations")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.observations:
+        import numpy
+        array = numpy.load(args.observations)
+        if array.dtype != numpy.float32 or array.ndim != 4 or tuple(array.shape[1:]) != (3, 64, 64):
+            parser.error(f"--observations: expected float32 [N, 3, 64, 64], got {array.dtype} {array.shape}")
+        model = ImpalaPolicy(args.scale).eval()
+        seconds, batch = observations_seconds(model, torch.from_numpy(array), args.repeats)
+        print(json.dumps({"implementation": "pytorch", "torch": torch.__version__, "threads": args.threads,
+                          "scale": args.scale, "observations": int(array.shape[0]), "batch": batch,
+                          "seconds": seconds}))
+        return
     results = {}
     for scale in (1, 4):
         model = ImpalaPolicy(scale).eval()

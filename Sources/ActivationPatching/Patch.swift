@@ -55,23 +55,23 @@ public indirect enum Patch: Sendable, Equatable, Codable {
             let site = try SiteGeometry(network, layer)
             try site.checkPerObservation(vector)
             let scaled = vector.scalars.map { $0 * coefficient }
-            return ActivationEdit(label: layer, batchIndependent: true) { x in site.addBroadcast(scaled, to: &x) }
+            return ActivationEdit(label: layer, elementwise: true) { x in site.addBroadcast(scaled, to: &x) }
         case let .ablate(layer, channels, mode):
             let site = try SiteGeometry(network, layer)
             let selected = try channels.indices(count: site.channels, layer: layer)
             switch mode {
             case .zero:
-                return ActivationEdit(label: layer, batchIndependent: true) { x in
+                return ActivationEdit(label: layer, elementwise: true) { x in
                     site.fill(&x, channels: selected) { _, _, _ in 0 }
                 }
             case let .multiply(positive, negative):
-                return ActivationEdit(label: layer, batchIndependent: true) { x in
+                return ActivationEdit(label: layer, elementwise: true) { x in
                     site.fill(&x, channels: selected) { value, _, _ in value * (value > 0 ? positive : negative) }
                 }
             case let .mean(reference):
                 if let reference {
                     let mean = try site.batchMean(of: reference)
-                    return ActivationEdit(label: layer, batchIndependent: true) { x in
+                    return ActivationEdit(label: layer, elementwise: true) { x in
                         site.fill(&x, channels: selected) { _, c, p in mean[c * site.cells + p] }
                     }
                 }
@@ -84,7 +84,9 @@ public indirect enum Patch: Sendable, Equatable, Codable {
             let site = try SiteGeometry(network, layer)
             let selected = try channels.indices(count: site.channels, layer: layer)
             let position = try site.position(of: cell, patch: "retarget")
-            return ActivationEdit(label: layer, batchIndependent: background != nil) { x in
+            // With a background every value is fixed by its position; without one, batch element 0's
+            // values are copied to the whole batch.
+            return ActivationEdit(label: layer, batchIndependent: background != nil, elementwise: background != nil) { x in
                 let first = x.batchElement(0).scalars
                 site.fill(&x, channels: selected) { _, c, p in
                     p == position ? value : (background ?? first[c * site.cells + p])
@@ -94,7 +96,7 @@ public indirect enum Patch: Sendable, Equatable, Codable {
             let site = try SiteGeometry(network, layer)
             var generator = SeededGenerator(seed: seed)
             let noise = generator.normalTensor(shape: site.shape, std: std * coefficient).scalars
-            return ActivationEdit(label: layer, batchIndependent: true) { x in site.addBroadcast(noise, to: &x) }
+            return ActivationEdit(label: layer, elementwise: true) { x in site.addBroadcast(noise, to: &x) }
         case let .resample(layer, channels, source):
             let site = try SiteGeometry(network, layer)
             let selected = try channels.indices(count: site.channels, layer: layer)
@@ -102,7 +104,7 @@ public indirect enum Patch: Sendable, Equatable, Codable {
                 throw PatchError.shapeMismatch(layer: layer, expected: site.shape, found: source.shape)
             }
             let sources = source.shape[0]
-            return ActivationEdit(label: layer, batchIndependent: sources == 1) { x in
+            return ActivationEdit(label: layer, batchIndependent: sources == 1, elementwise: sources == 1) { x in
                 let batch = x.shape[0]
                 guard sources == 1 || sources == batch else {
                     throw PatchError.shapeMismatch(layer: layer, expected: [batch] + site.shape, found: source.shape)
@@ -115,7 +117,7 @@ public indirect enum Patch: Sendable, Equatable, Codable {
         case let .sequence(items):
             // `flattened` never yields a sequence; an empty one is a no-op.
             precondition(items.isEmpty, "nested sequence reached singleEdit")
-            return ActivationEdit(label: ActivationLabels.all[0], batchIndependent: true) { _ in }
+            return ActivationEdit(label: ActivationLabels.all[0], elementwise: true) { _ in }
         }
     }
 }

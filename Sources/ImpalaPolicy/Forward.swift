@@ -10,14 +10,29 @@ public struct ActivationEdit: Sendable {
     /// the network may apply it to parts of the batch separately; false when it reads across the batch
     /// (a batch mean, batch element 0's values), which makes the pass see the whole batch at once.
     public var batchIndependent: Bool
+    /// True when every output element depends only on the same element's input value and its position
+    /// `(c, h, w)` (adding a fixed vector, ablating channels, setting a cell); implies `batchIndependent`.
+    /// Such edits let the incremental forward pass apply them to the changed region of each observation
+    /// alone; other edits make it fall back to the ordinary pass.
+    public var elementwise: Bool
     public var apply: @Sendable (inout Tensor) throws -> Void
 
-    public init(label: String, batchIndependent: Bool = false,
+    public init(label: String, batchIndependent: Bool = false, elementwise: Bool = false,
                 apply: @escaping @Sendable (inout Tensor) throws -> Void) {
         self.label = label
-        self.batchIndependent = batchIndependent
+        self.batchIndependent = batchIndependent || elementwise
+        self.elementwise = elementwise
         self.apply = apply
     }
+}
+
+/// Which way `ImpalaNetwork.forward` computes the convolutional trunk.
+public enum ForwardPath: Sendable, CaseIterable {
+    /// The incremental pass when the batch shares a base image and it saves work (see
+    /// `ImpalaNetwork.incrementalSavings(for:)`), else the ordinary pass. The default.
+    case automatic
+    /// Every observation through every layer in full.
+    case ordinary
 }
 
 /// What one batched forward pass produced.
@@ -67,7 +82,13 @@ extension ImpalaNetwork {
     /// observations and only batch-independent edits, the convolutional trunk runs image-parallel (each
     /// worker takes a share of the batch, a few images at a time, so activations stay in cache); otherwise
     /// each layer runs on the whole batch with its work split across the workers. Both give the same values.
-    public func forward(_ input: Tensor, capturing: [String] = [], edits: [ActivationEdit] = []) throws -> PolicyOutput {
+    ///
+    /// With `path: .automatic`, a batch of observations that differ from a shared base image only in small
+    /// regions (a vector field: one maze, the mouse moved) runs the incremental trunk (`incrementalTrunk`):
+    /// the same values up to float rounding (max |logit difference| ≤ 1e-4 is tested), less work. Edits at
+    /// trunk sites must then be `elementwise`; otherwise, and when nothing would be saved, the ordinary pass runs.
+    public func forward(_ input: Tensor, capturing: [String] = [], edits: [ActivationEdit] = [],
+                        path: ForwardPath = .automatic) throws -> PolicyOutput {
         guard input.rank == 4, input.shape[1] == 3, input.shape[2] == 64, input.shape[3] == 64 else {
             throw ImpalaPolicyError.invalidInput(shape: input.shape)
         }
@@ -76,7 +97,10 @@ extension ImpalaNetwork {
         for edit in edits { sites.edits[try ActivationLabels.canonical(edit.label), default: []].append(edit) }
 
         var x: Tensor
-        if input.shape[0] >= 2, ComputeThreads.workerCount > 1, edits.allSatisfy(\.batchIndependent) {
+        if path == .automatic, input.shape[0] >= 2, incrementalAllows(edits),
+           let plan = IncrementalPlan(input: input, network: self) {
+            x = try incrementalTrunk(input, plan: plan, &sites)
+        } else if input.shape[0] >= 2, ComputeThreads.workerCount > 1, edits.allSatisfy(\.batchIndependent) {
             x = try shardedTrunk(input, &sites)
         } else {
             x = try trunk(input, &sites, parallel: true)
@@ -94,6 +118,15 @@ extension ImpalaNetwork {
         return PolicyOutput(logits: logits, logSoftmax: Dense.logSoftmax(logits), probabilities: probabilities,
                             groupProbabilities: Self.groupProbabilities(probabilities),
                             values: value.scalars, activations: sites.captured)
+    }
+
+    /// Whether the incremental trunk can honour `edits`: all batch-independent, element-wise at trunk sites.
+    func incrementalAllows(_ edits: [ActivationEdit]) -> Bool {
+        edits.allSatisfy { edit in
+            guard edit.batchIndependent else { return false }
+            guard let label = try? ActivationLabels.canonical(edit.label) else { return false }
+            return edit.elementwise || !Self.trunkSites.contains(label)
+        }
     }
 
     /// The convolutional trunk: input site to `embedder.flatten_out`. - Returns: `[N, 32·scale·64]`.

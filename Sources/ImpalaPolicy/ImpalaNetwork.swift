@@ -9,7 +9,17 @@ import Tensors
 /// fc_value (→ 1)`. A residual block is `relu → conv1 → relu → conv2 → + block input`.
 /// Weights keep PyTorch's names and layouts (conv OIHW, linear `[out, in]`).
 public struct ImpalaNetwork: Sendable {
-    struct Convolution: Sendable { var weight: Tensor, bias: Tensor }
+    struct Convolution: Sendable {
+        var weight: Tensor, bias: Tensor
+        /// `Winograd.transformWeights(weight)`, `[16, O, C]`, for the incremental pass's F(2x2, 3x3) kernel.
+        var winogradWeight: Tensor
+
+        init(weight: Tensor, bias: Tensor) {
+            self.weight = weight
+            self.bias = bias
+            winogradWeight = Winograd.transformWeights(weight)
+        }
+    }
     struct Linear: Sendable { var weight: Tensor, bias: Tensor }
     struct Residual: Sendable { var conv1: Convolution, conv2: Convolution }
     struct Block: Sendable { var conv: Convolution, res1: Residual, res2: Residual }

@@ -14,15 +14,18 @@ struct BenchmarkCommand: ParsableCommand {
             compare with `python3 Scripts/bench_torch.py` run right after. figure: a 25x25 vector-field figure at \
             scale 4 split into observations, forward pass, drawing. rollout: `rollout --seeds 0..20` split into \
             rollouts, drawing, encoding, and the whole job's time over its rollouts played alone (target 1.3x; \
-            --serial times the serial reference; needs --model or the bundled agent). Rates are medians of repeated runs.
+            --serial times the serial reference; needs --model or the bundled agent). vfield: a 25x25 vector field at \
+            scale 1 and 4 and a batch of decision-square observations, through the ordinary and the automatic \
+            (incremental) forward pass and through PyTorch on the same observations (`--torch-script`, needs torch), \
+            with ratios and the share of convolution FLOPs spent. Rates are medians of repeated runs.
             """
     )
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case simulator, observations, policy, figure, rollout, all
+        case simulator, observations, policy, figure, rollout, vfield, all
     }
 
-    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout or all.")
+    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, vfield or all.")
     var stage: Stage = .all
 
     @Option(help: "Levels generated per simulator run.")
@@ -40,7 +43,33 @@ struct BenchmarkCommand: ParsableCommand {
     @Flag(help: "Rollout stage: time the serial reference (every frame drawn, converted and encoded on one thread).")
     var serial = false
 
+    @Option(help: "vfield: levels with a decision square in the decision batch.")
+    var decisionSeeds = 1000
+
+    @Option(name: .customLong("scale"), help: "vfield: network scale to measure (repeatable; default 1 and 4).")
+    var scales: [Int] = [1, 4]
+
+    @Option(help: "vfield: timed repeats per measurement (medians are reported).")
+    var repeats = 5
+
+    @Option(help: "vfield: the PyTorch comparison script, run with python3 on the same observations.")
+    var torchScript = "Scripts/bench_torch.py"
+
+    @Flag(help: "vfield: skip the PyTorch comparison.")
+    var noTorch = false
+
     @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard decisionSeeds >= 1 else { throw ValidationError("--decision-seeds must be at least 1") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard !scales.isEmpty, scales.allSatisfy({ (1...8).contains($0) }) else {
+            throw ValidationError("--scale must be between 1 and 8 (the published agents use 1 and 4)")
+        }
+        if stage == .vfield, !noTorch, !FileManager.default.fileExists(atPath: torchScript) {
+            throw ValidationError("--torch-script: no file at '\(torchScript)'; run from the package root or pass --no-torch")
+        }
+    }
 
     func run() throws {
         print("BLAS: \(BLASLibrary.current)")
@@ -67,6 +96,11 @@ struct BenchmarkCommand: ParsableCommand {
                 + "observations + drawing = %.1f%% of the forward pass", result.positions, 1000 * result.observationSeconds,
                 1000 * result.forwardSeconds, 1000 * result.drawingSeconds, 1000 * result.encodingSeconds,
                 100 * result.overheadRatio))
+        }
+        if stage == .vfield {
+            let results = try VectorFieldBenchmark.run(renderer: try assetOptions.renderer(), decisionSeeds: decisionSeeds,
+                                                       scales: scales, repeats: repeats, torchScript: noTorch ? nil : torchScript)
+            for result in results { print("vfield: \(result.report)") }
         }
         if stage == .rollout || (stage == .all && (model != nil || ModelLocator.defaultModelURL() != nil)) {
             let network = try ModelLocator.loadNetwork(explicit: model)
