@@ -114,7 +114,7 @@ public struct RetargetCommand: ParsableCommand {
         }
         let job = RetargetJob(seeds: seeds.seeds, seedsText: seeds.text, generator: level.generator,
                               experiment: experiment, maxSize: maxSize, heatmapLimit: heatmaps, channelSource: source)
-        let progress = LevelProgress(name: "retarget")
+        let progress = CountProgress(name: "retarget", unit: "levels")
         let outcome = try job.run(network: network, renderer: renderer, modelPath: modelURL.path, to: out,
                                   progress: progress.report)
         progress.finish()
@@ -126,24 +126,4 @@ public struct RetargetCommand: ParsableCommand {
                          condition.median, condition.count))
         }
     }
-}
-
-/// Progress on stderr: a rewritten line on a terminal, a line per 10% otherwise.
-final class LevelProgress {
-    let name: String
-    private let terminal = isatty(STDERR_FILENO) != 0
-    private var lastDecile = -1
-
-    init(name: String) { self.name = name }
-
-    func report(_ done: Int, _ total: Int) {
-        if terminal {
-            FileHandle.standardError.write(Data("\r\(name): \(done)/\(total) levels".utf8))
-        } else if total > 0, done * 10 / total != lastDecile {
-            lastDecile = done * 10 / total
-            FileHandle.standardError.write(Data("\(name): \(done)/\(total) levels\n".utf8))
-        }
-    }
-
-    func finish() { if terminal { FileHandle.standardError.write(Data("\n".utf8)) } }
 }

@@ -115,7 +115,7 @@ public struct StatsRunCommand: ParsableCommand {
                            sampleSeed: sample, coefficients: try coefficients, resume: resume,
                            features: try featureList)
         let started = Date()
-        let reporter = StatsProgress(total: job.shardSeeds.count)
+        let reporter = CountProgress(name: "stats", unit: "seeds")
         if let shard { FileHandle.standardError.write(Data("stats: shard \(shard), \(job.shardSeeds.count) seeds\n".utf8)) }
         let table = try job.run(network: network, renderer: try assetOptions.renderer(),
                                 model: StatsRun.Model(path: modelURL.path, sha256: digest), to: out,
@@ -149,24 +149,4 @@ struct StatsMergeCommand: ParsableCommand {
         let table = try StatsJob.merge(shards, to: out, features: names)
         print("wrote \(out)/\(StatsJob.tableName): \(table.rows.count) seeds from \(shards.count) shards")
     }
-}
-
-/// Progress on stderr: a rewritten line on a terminal, a line per 10% otherwise.
-final class StatsProgress {
-    let total: Int
-    private let terminal = isatty(STDERR_FILENO) != 0
-    private var lastDecile = -1
-
-    init(total: Int) { self.total = total }
-
-    func report(_ done: Int, _ total: Int) {
-        if terminal {
-            FileHandle.standardError.write(Data("\rstats: \(done)/\(total) seeds".utf8))
-        } else if total > 0, done * 10 / total != lastDecile {
-            lastDecile = done * 10 / total
-            FileHandle.standardError.write(Data("stats: \(done)/\(total) seeds\n".utf8))
-        }
-    }
-
-    func finish() { if terminal { FileHandle.standardError.write(Data("\n".utf8)) } }
 }
