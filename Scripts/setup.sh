@@ -33,7 +33,7 @@ fi
 # dependency only, never used at run time.
 if ! python3 -c "import selenium" >/dev/null 2>&1; then
   echo "setup: installing selenium (pip)" >&2
-  python3 -m pip install --quiet selenium || python3 -m pip install --quiet --break-system-packages selenium
+  python3 -m pip install --quiet "selenium==4.51.0" || python3 -m pip install --quiet --break-system-packages "selenium==4.51.0"
 fi
 
 if [ -x Scripts/fetch-assets.sh ]; then
