@@ -192,6 +192,19 @@ def run(driver, base, latency_edits, screenshot):
         fail("the heat map drawn is not channel 5's activations from the API")
     print(f"heat map of channel 5 shown ({len(heat['values'])} values, equal to the API's)")
 
+    # One rollout step: the original and the patched episode side by side, each panel at step 1 of its own path.
+    driver.find_element(By.ID, "rolloutStep").click()
+    wait_for(driver, "return (window.explorer.drawn.rolloutPanels || []).length === 2", "the two rollout panels")
+    panels = driver.execute_script("return explorer.drawn.rolloutPanels")
+    paths = driver.execute_script("return explorer.rollouts.rollouts.map((r) => [r.variant, r.path])")
+    if [panel["variant"] for panel in panels] != ["original", "patched"]:
+        fail(f"rollout panels are {[panel['variant'] for panel in panels]}, not original and patched side by side")
+    for panel, (variant, path) in zip(panels, paths):
+        expected = path[min(1, len(path) - 1)]
+        if panel["step"] != min(1, len(path) - 1) or panel["position"] != expected:
+            fail(f"the {variant} rollout panel shows step {panel['step']} at {panel['position']}, not {expected}")
+    print("rollout panels side by side: original and patched at step 1 of their paths")
+
     if latency_edits:
         latency_seed = int(sys.argv[sys.argv.index("--latency-seed") + 1]) if "--latency-seed" in sys.argv else None
         measure_latency(driver, latency_edits, n, latency_seed)

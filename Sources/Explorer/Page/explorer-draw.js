@@ -58,6 +58,7 @@ function draw() {
   drawBars();
   drawProblems();
   drawColorBar();
+  drawRolloutPanels();
   drawGrid();
   $("export").textContent = exportText();
 }
@@ -245,3 +246,35 @@ function drawRollouts(g, px, py, size) {
   });
 }
 
+
+// The rollouts side by side: one small panel per variant (original, patched), each with its own trail up to the
+// step shown and the mouse where that episode stands; the same trails are also overlaid on the main view.
+function drawRolloutPanels() {
+  const box = $("rolloutPanels");
+  box.textContent = "";
+  E.drawn.rolloutPanels = [];
+  if (!E.rollouts) return;
+  const maze = E.maze, n = maze.maze_dim, colors = { original: "#ffffff", patched: "#40c4ff" };
+  for (const rollout of E.rollouts.rollouts) {
+    const figure = document.createElement("figure"), canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 200;
+    canvas.dataset.variant = rollout.variant;
+    const g = canvas.getContext("2d"), size = canvas.width / n;
+    const px = (x) => (x + 0.5) * size, py = (y) => (n - 1 - y + 0.5) * size;
+    maze.grid.forEach((line, row) => {
+      for (let column = 0; column < n; column++) {
+        g.fillStyle = line[column] === "#" ? COLORS.wall : COLORS.floor;
+        g.fillRect(column * size, row * size, size + 0.5, size + 0.5);
+      }
+    });
+    if (maze.cheese) drawCheese(g, px(maze.cheese[0]), py(maze.cheese[1]), size);
+    const shown = rollout.path.slice(0, (E.rolloutShown || 0) + 1), last = shown[shown.length - 1];
+    drawPath(g, shown, colors[rollout.variant], px, py, size * 0.15);
+    drawMouse(g, px(last[0]), py(last[1]), size);
+    const caption = document.createElement("figcaption");
+    caption.textContent = `${rollout.variant}: step ${shown.length - 1} of ${rollout.path.length - 1} (${rollout.ending})`;
+    figure.append(canvas, caption);
+    box.appendChild(figure);
+    E.drawn.rolloutPanels.push({ variant: rollout.variant, step: shown.length - 1, position: last });
+  }
+}
