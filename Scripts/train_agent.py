@@ -11,6 +11,7 @@ way the goal-misgeneralization training code saves it: torch.save({'model_state_
 """
 import argparse
 import json
+import os
 import time
 
 import numpy as np
@@ -121,6 +122,9 @@ def main():
                         help="weight of the auxiliary path-field loss: predict, at every cell of block2's 16x16 map, "
                              "the shortest-path action there (needs fields.npy; training only)")
     parser.add_argument("--init", default=None, help="start from this checkpoint's weights (a second training phase)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted run of this --out from its last checkpoint (OUT.resume.pt holds "
+                             "the optimizer, schedule, training-only heads and random state)")
     parser.add_argument("--head-warmup", type=int, default=0,
                         help="for this many first steps the auxiliary heads learn on a detached trunk (fresh heads "
                              "on a trained trunk would otherwise pull it around with their large early gradients)")
@@ -195,14 +199,28 @@ def main():
         return right / max(1, len(valid_index))
 
     def save(path, step):
-        torch.save({"model_state_dict": model.state_dict()}, path)
+        torch.save({"model_state_dict": model.state_dict()}, path + ".tmp")
+        os.replace(path + ".tmp", path)
         with open(path + ".train.json", "w") as f:
             json.dump({"args": vars(args), "steps_done": step, "history": history, "torch": torch.__version__,
                        "samples": int(len(levels)), "train": int(len(train_index)),
                        "validation": int(len(valid_index))}, f, indent=1)
 
     order = []
-    for step in range(1, last + 1):
+    first = 1
+    resume_path = args.out + ".resume.pt"
+    if args.resume:
+        state = torch.load(resume_path, weights_only=False)
+        model.load_state_dict(state["model"])
+        localiser.load_state_dict(state["localiser"])
+        field_head.load_state_dict(state["field_head"])
+        optimizer.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
+        torch.set_rng_state(state["torch_rng"])
+        np.random.set_state(state["numpy_rng"])
+        order, history, first = state["order"], state["history"], state["step"] + 1
+        print(f"resumed at step {state['step']}", flush=True)
+    for step in range(first, last + 1):
         if not order:
             order = list(np.random.permutation(train_levels))
         chosen = [order.pop() for _ in range(min(args.levels_per_batch, len(order)))]
@@ -236,6 +254,12 @@ def main():
             history.append(record)
             print(json.dumps(record), flush=True)
             save(args.out, step)
+            torch.save({"model": model.state_dict(), "localiser": localiser.state_dict(),
+                        "field_head": field_head.state_dict(), "optimizer": optimizer.state_dict(),
+                        "schedule": schedule.state_dict(), "torch_rng": torch.get_rng_state(),
+                        "numpy_rng": np.random.get_state(), "order": order, "history": history, "step": step},
+                       resume_path + ".tmp")
+            os.replace(resume_path + ".tmp", resume_path)
 
     print(f"saved {args.out}", flush=True)
 

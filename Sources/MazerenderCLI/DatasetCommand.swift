@@ -1,4 +1,6 @@
 import ArgumentParser
+import MazeSimulation
+import PolicyAnalysis
 import RenderJobs
 
 struct DatasetCommand: ParsableCommand {
@@ -9,6 +11,11 @@ struct DatasetCommand: ParsableCommand {
             Writes observations.npy (uint8 [N,64,64,3]), actions.npy (uint8 [N]: 1 left, 3 down, 5 up, 7 right, the \
             first step of the shortest path to the cheese) and levels.npy (float32 [N], level seeds), positions.npy and fields.npy into --out. \
             Scripts/train-bundled-agent.sh shows the datasets the bundled agent was trained on.
+
+            --on-policy-model FILE adds DAgger samples: each level is played from its start with that agent's \
+            argmax actions (at most --on-policy-steps steps), and up to --on-policy-states of the distinct states it \
+            visits (mouse cell and facing; first those where its move left the shortest path) are labelled like the \
+            others.
             """
     )
 
@@ -26,6 +33,16 @@ struct DatasetCommand: ParsableCommand {
     @Option(help: "Seed of the position and facing draws.")
     var samplingSeed: UInt32 = 0
 
+    @Option(help: ArgumentHelp("Also sample the states this agent visits when it plays each level (DAgger).",
+                               valueName: "file"))
+    var onPolicyModel: String?
+
+    @Option(help: "Distinct visited states kept per level with --on-policy-model.")
+    var onPolicyStates = 32
+
+    @Option(help: "Step limit of the --on-policy-model episodes.")
+    var onPolicySteps = 256
+
     @Option(help: "Output directory.")
     var out: String
 
@@ -36,12 +53,21 @@ struct DatasetCommand: ParsableCommand {
         guard pathCellsPerLevel >= 0 else {
             throw ValidationError("--path-cells-per-level \(pathCellsPerLevel) must be 0 or more")
         }
+        guard onPolicyStates >= 1 else { throw ValidationError("--on-policy-states \(onPolicyStates) must be at least 1") }
+        guard (1...MazeState.timeout).contains(onPolicySteps) else {
+            throw ValidationError("--on-policy-steps \(onPolicySteps) must be 1...\(MazeState.timeout)")
+        }
     }
 
     func run() throws {
+        let renderer = try assetOptions.renderer()
+        let onPolicy = try onPolicyModel.map { file in
+            OnPolicySampling(evaluator: PolicyEvaluator(network: try ModelLocator.loadNetwork(explicit: file), renderer: renderer),
+                             statesPerLevel: onPolicyStates, maxSteps: onPolicySteps)
+        }
         let job = DatasetJob(seeds: seeds.seeds, generator: level.generator, cellsPerLevel: cellsPerLevel,
-                             pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed)
-        let summary = try job.write(to: out, renderer: try assetOptions.renderer())
+                             pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed, onPolicy: onPolicy)
+        let summary = try job.write(to: out, renderer: renderer)
         print("dataset: \(summary.samples) samples from \(summary.levels) levels (\(summary.skippedLevels) without cheese skipped); labels \(summary.labelCounts.sorted { $0.key < $1.key })")
     }
 }

@@ -13,7 +13,8 @@ struct EvaluateCommand: ParsableCommand {
             P(step toward the cheese) there, without a patch and with the level's cheese vector at coefficient -1.
 
             --json FILE also writes the report as one JSON object: options (model, scale, the seed lists as given, \
-            rand_region, max_steps, selection, sample_seed), in_distribution and cheese_anywhere {reached, total, \
+            rand_region, max_steps, selection, sample_seed), in_distribution {reached, total, fraction, by_size: \
+            [{sizes, reached, total, fraction}] for maze sizes 3-13, 15-17 and 19-25}, cheese_anywhere {reached, total, \
             fraction}, top_right_first {count, eligible, fraction}, decision_square {seeds, patch, median_p_cheese, \
             median_p_cheese_patched, rose, rose_fraction}; null where a fraction or median is undefined.
             """

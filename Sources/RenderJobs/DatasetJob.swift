@@ -3,6 +3,7 @@ import MazeObservation
 import MazeSimulation
 import ModelFiles
 import OutputFiles
+import PolicyAnalysis
 
 /// `mazerender dataset`: imitation-learning data for training a maze agent. For each level, mouse positions
 /// are drawn from the open cells (not the cheese's) and labelled with the first move of the shortest path to
@@ -17,14 +18,17 @@ public struct DatasetJob: Sendable {
     public var pathCellsPerLevel: Int
     /// Seeds the position and facing draws.
     public var samplingSeed: UInt32
+    /// Further samples from the states an agent itself visits (DAgger); nil: none.
+    public var onPolicy: OnPolicySampling?
 
     public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, pathCellsPerLevel: Int = 0,
-                samplingSeed: UInt32) {
+                samplingSeed: UInt32, onPolicy: OnPolicySampling? = nil) {
         self.seeds = seeds
         self.generator = generator
         self.cellsPerLevel = cellsPerLevel
         self.pathCellsPerLevel = pathCellsPerLevel
         self.samplingSeed = samplingSeed
+        self.onPolicy = onPolicy
     }
 
     public struct Summary: Sendable {
@@ -61,36 +65,33 @@ public struct DatasetJob: Sendable {
         var random = MersenneTwister(seed: samplingSeed)
         var skipped = 0
         do {
-            for seed in seeds {
-                let maze = generator.generate(seed: seed)
-                guard let cheese = maze.cheeseMaze else {
-                    skipped += 1
-                    continue
-                }
-                let steps = maze.distances(from: cheese)
-                let field = Self.actionField(of: maze, distances: steps)
-                var chosen: [MazePoint] = []
-                if pathCellsPerLevel > 0, let route = maze.pathToCheese {
-                    var path = Array(route.dropLast())  // the cheese cell itself is no mouse position
-                    chosen = Self.draw(pathCellsPerLevel, from: &path, using: &random)
-                }
-                var others = maze.legalMousePositions.filter { !chosen.contains($0) }
-                chosen += Self.draw(cellsPerLevel, from: &others, using: &random)
-                for cell in chosen {
-                    guard let here = steps[cell] else { continue }
-                    // The neighbour one step closer to the cheese, in the order left, down, up, right.
-                    guard let next = cell.neighbours.first(where: { steps[$0] == here - 1 }) else { continue }
-                    var state = maze
-                    state.mouse = maze.world(cell)
-                    state.facing = random.next() & 1 == 0 ? .left : .right
-                    let action = UInt8(Self.action(from: cell, to: next).rawValue)
-                    try files.observations.append(renderer.render(state).rgb)
-                    try files.actions.append([action])
-                    try files.levels.append([Float(seed)])
-                    try files.positions.append([Float(state.mouse.x), Float(state.mouse.y),
-                                                Float(maze.cheese!.x), Float(maze.cheese!.y)])
-                    try files.fields.append(field)
-                    labelCounts[Int(action), default: 0] += 1
+            var visitRandom = MersenneTwister(seed: samplingSeed ^ 0x9E37_79B9)
+            for start in stride(from: 0, to: seeds.count, by: Self.levelsPerChunk) {
+                let chunk = seeds[start..<min(seeds.count, start + Self.levelsPerChunk)].map { generator.generate(seed: $0) }
+                let mazes = chunk.filter { $0.cheese != nil }
+                skipped += chunk.count - mazes.count
+                let visited = try onPolicy?.visitedStates(mazes)
+                for (index, maze) in mazes.enumerated() {
+                    let steps = maze.distances(from: maze.cheeseMaze!)
+                    var states = drawStates(in: maze, using: &random)
+                    if let onPolicy, let visited {
+                        states += onPolicy.pick(from: visited[index], distances: steps, using: &visitRandom)
+                    }
+                    let field = Self.actionField(of: maze, distances: steps)
+                    for state in states {
+                        let cell = state.mouseMaze
+                        guard let here = steps[cell] else { continue }
+                        // The neighbour one step closer to the cheese, in the order left, down, up, right.
+                        guard let next = cell.neighbours.first(where: { steps[$0] == here - 1 }) else { continue }
+                        let action = UInt8(Self.action(from: cell, to: next).rawValue)
+                        try files.observations.append(renderer.render(state).rgb)
+                        try files.actions.append([action])
+                        try files.levels.append([Float(maze.levelSeed ?? -1)])
+                        try files.positions.append([Float(state.mouse.x), Float(state.mouse.y),
+                                                    Float(maze.cheese!.x), Float(maze.cheese!.y)])
+                        try files.fields.append(field)
+                        labelCounts[Int(action), default: 0] += 1
+                    }
                 }
             }
             guard files.actions.rows > 0 else {
@@ -127,6 +128,27 @@ public struct DatasetJob: Sendable {
         var all: [NumpyStreamWriter] { [observations, actions, levels, positions, fields] }
         func finish() throws(ModelFileError) { for writer in all { try writer.finish() } }
         func discard() { all.forEach { $0.discard() } }
+    }
+
+    /// Levels generated (and, with `onPolicy`, played in lock step) at a time.
+    static let levelsPerChunk = 256
+
+    /// The mouse states of one level's path and uniform samples: path cells first, then other open cells, each
+    /// with a random facing (the draws in the order earlier versions made them, so datasets reproduce).
+    private func drawStates(in maze: MazeState, using random: inout MersenneTwister) -> [MazeState] {
+        var chosen: [MazePoint] = []
+        if pathCellsPerLevel > 0, let route = maze.pathToCheese {
+            var path = Array(route.dropLast())  // the cheese cell itself is no mouse position
+            chosen = Self.draw(pathCellsPerLevel, from: &path, using: &random)
+        }
+        var others = maze.legalMousePositions.filter { !chosen.contains($0) }
+        chosen += Self.draw(cellsPerLevel, from: &others, using: &random)
+        return chosen.map { cell in
+            var state = maze
+            state.mouse = maze.world(cell)
+            state.facing = random.next() & 1 == 0 ? .left : .right
+            return state
+        }
     }
 
     /// The shortest-path action (toward the cheese) of the maze cell under the centre of each cell of the 16x16

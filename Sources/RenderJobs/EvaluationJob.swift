@@ -30,8 +30,14 @@ public struct EvaluationJob: Sendable {
         self.selection = selection
     }
 
+    /// The maze-size bands the in-distribution result is also reported by: small and medium mazes, the large, and
+    /// the largest (where one wrong step tends to start a loop).
+    public static let sizeBands: [ClosedRange<Int>] = [3...13, 15...17, 19...25]
+
     public struct Report: Sendable {
         public var inDistribution: (reached: Int, total: Int)
+        /// The in-distribution result per `EvaluationJob.sizeBands` band (levels with cheese whose maze size lies in it).
+        public var inDistributionBySize: [(band: ClosedRange<Int>, reached: Int, total: Int)] = []
         public var anywhere: (reached: Int, total: Int)
         public var topRightFirst: (count: Int, eligible: Int)
         public var decision: (seeds: Int, medianOriginal: Double, medianPatched: Double, rose: Int)
@@ -45,6 +51,10 @@ public struct EvaluationJob: Sendable {
                 ("test", "result"),
                 ("in distribution (cheese in top-right region) reached",
                  "\(inDistribution.reached)/\(inDistribution.total) (\(percent(inDistribution.reached, inDistribution.total)))"),
+            ] + inDistributionBySize.map { band in
+                ("  maze size \(band.band.lowerBound)-\(band.band.upperBound)",
+                 "\(band.reached)/\(band.total) (\(percent(band.reached, band.total)))")
+            } + [
                 ("cheese anywhere: reached the cheese", "\(anywhere.reached)/\(anywhere.total) (\(percent(anywhere.reached, anywhere.total)))"),
                 ("cheese anywhere: entered top-right 5x5 before the cheese",
                  "\(topRightFirst.count)/\(topRightFirst.eligible) (\(percent(topRightFirst.count, topRightFirst.eligible))) of levels with the cheese outside it"),
@@ -97,8 +107,13 @@ public struct EvaluationJob: Sendable {
             patched.append(Double(after))
             if after > before { rose += 1 }
         }
+        let bySize = Self.sizeBands.map { band in
+            let inBand = withCheese.filter { band.contains($0.mazeSize) }
+            return (band: band, reached: inBand.filter(\.reachedCheese).count, total: inBand.count)
+        }
         return Report(
             inDistribution: (withCheese.filter(\.reachedCheese).count, withCheese.count),
+            inDistributionBySize: bySize,
             anywhere: (anywhere.filter(\.reachedCheese).count, anywhere.count),
             topRightFirst: (first, eligible),
             decision: (original.count, Self.median(original), Self.median(patched), rose))
@@ -115,6 +130,8 @@ public struct EvaluationJob: Sendable {
 /// What the evaluation needs of one episode; the steps themselves are dropped as soon as it ends.
 struct EpisodeOutcome: Sendable {
     let hasCheese: Bool
+    /// The maze's size in cells (3 to 25).
+    let mazeSize: Int
     let reachedCheese: Bool
     /// The level has cheese, outside the top-right 5x5 region.
     let cheeseOutsideTopRight: Bool
@@ -124,6 +141,7 @@ struct EpisodeOutcome: Sendable {
     init(_ rollout: Rollout) {
         let start = rollout.steps.first?.state
         hasCheese = start?.cheese != nil
+        mazeSize = rollout.finalState.mazeDimension
         reachedCheese = rollout.reachedCheese
         if let start, let cheese = start.cheeseMaze {
             let edge = start.mazeDimension - min(5, start.mazeDimension)

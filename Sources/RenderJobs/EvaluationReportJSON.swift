@@ -46,6 +46,13 @@ extension EvaluationJob {
             ("in_distribution", .object([
                 ("reached", .int(report.inDistribution.reached)), ("total", .int(report.inDistribution.total)),
                 ("fraction", fraction(report.inDistribution.reached, report.inDistribution.total)),
+                ("by_size", .array(report.inDistributionBySize.map { band in
+                    .object([
+                        ("sizes", .string("\(band.band.lowerBound)-\(band.band.upperBound)")),
+                        ("reached", .int(band.reached)), ("total", .int(band.total)),
+                        ("fraction", fraction(band.reached, band.total)),
+                    ])
+                })),
             ])),
             ("cheese_anywhere", .object([
                 ("reached", .int(report.anywhere.reached)), ("total", .int(report.anywhere.total)),

@@ -2,6 +2,7 @@ import Foundation
 import MazeObservation
 import MazeSimulation
 import ModelFiles
+import PolicyAnalysis
 import RenderJobs
 import Testing
 
@@ -17,11 +18,11 @@ struct DatasetJobTests {
         var count: Int { actions.count }
     }
 
-    static func write(cells: Int, pathCells: Int) throws -> Samples {
+    static func write(cells: Int, pathCells: Int, onPolicy: OnPolicySampling? = nil) throws -> Samples {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-test-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let job = DatasetJob(seeds: seeds, generator: generator, cellsPerLevel: cells, pathCellsPerLevel: pathCells,
-                             samplingSeed: 7)
+                             samplingSeed: 7, onPolicy: onPolicy)
         _ = try job.write(to: directory.path, renderer: ObservationRenderer(assets: try ObservationAssets.load()))
         func bytes(_ name: String, shape tail: [Int]) throws -> [UInt8] {
             guard case let .uint8(shape, values) = try NumpyFile.read(contentsOf: directory.appendingPathComponent(name)),
@@ -93,5 +94,62 @@ struct DatasetJobTests {
             #expect(onPath >= min(3, path.count), "seed \(seed): \(onPath) path cells")
             #expect(cells.count == min(3, path.count) + min(1, maze.legalMousePositions.count - min(3, path.count)))
         }
+    }
+
+    static func bundledAgentSampling(states: Int) throws -> OnPolicySampling {
+        let renderer = ObservationRenderer(assets: try ObservationAssets.load())
+        return OnPolicySampling(evaluator: PolicyEvaluator(network: try ModelLocator.loadNetwork(explicit: nil), renderer: renderer),
+                                statesPerLevel: states, maxSteps: 256)
+    }
+
+    @Test("--on-policy-model samples mean what they say, like the uniform ones")
+    func onPolicySamplesMeanWhatTheySay() throws {
+        let samples = try Self.write(cells: 1, pathCells: 0, onPolicy: try Self.bundledAgentSampling(states: 4))
+        #expect(samples.count > Self.seeds.count * 2 && samples.count <= Self.seeds.count * 5)
+        for i in 0..<samples.count {
+            let maze = Self.generator.generate(seed: Int32(samples.levels[i]))
+            var moved = maze
+            moved.mouse = WorldPoint(x: Int(samples.positions[4 * i]), y: Int(samples.positions[4 * i + 1]))
+            let distance = maze.distances(from: try #require(maze.cheeseMaze))
+            let before = try #require(distance[moved.mouseMaze])
+            _ = moved.applyMove(try #require(MazeAction(rawValue: Int(samples.actions[i]))))
+            #expect(distance[moved.mouseMaze] == before - 1, "sample \(i): the label does not approach the cheese")
+        }
+    }
+
+    /// DAgger's point: the states after the agent's own mistakes, which uniform sampling rarely shows, are in the
+    /// data. Each level is replayed here one observation at a time (`Rollouts.play`) and its distinct visited
+    /// states are recomputed; the dataset must hold every state where the agent stepped off the shortest path (up
+    /// to the cap) and otherwise only states the agent visited.
+    @Test("--on-policy-model keeps the agent's own off-path states first, then visited states only")
+    func onPolicyStatesAreTheAgentsOwn() throws {
+        let cap = 12
+        let sampling = try Self.bundledAgentSampling(states: cap)
+        let samples = try Self.write(cells: 1, pathCells: 0, onPolicy: sampling)
+        var byLevel: [Int32: [(x: Int, y: Int)]] = [:]
+        for i in 0..<samples.count {
+            byLevel[Int32(samples.levels[i]), default: []].append((Int(samples.positions[4 * i]), Int(samples.positions[4 * i + 1])))
+        }
+        var mistakes = 0
+        for seed in Self.seeds {
+            let maze = Self.generator.generate(seed: seed)
+            let rollout = try Rollouts.play(maze, variant: RolloutVariant(name: "agent"), evaluator: sampling.evaluator)
+            let distance = maze.distances(from: try #require(maze.cheeseMaze))
+            var seen = Set<[Int]>(), visited: [WorldPoint] = [], offPath: [WorldPoint] = []
+            for step in rollout.steps where seen.insert([step.state.mouse.x, step.state.mouse.y, step.state.facing == .left ? 0 : 1]).inserted {
+                visited.append(step.state.mouse)
+                var after = step.state
+                _ = after.applyMove(step.action)
+                if distance[after.mouseMaze] != distance[step.state.mouseMaze].map({ $0 - 1 }) { offPath.append(step.state.mouse) }
+            }
+            let kept = Array((byLevel[seed] ?? []).dropFirst())  // the first sample is the uniform cell
+            #expect(kept.count == min(cap, visited.count), "seed \(seed): \(kept.count) on-policy samples of \(visited.count) states")
+            for (index, state) in offPath.prefix(cap).enumerated() {
+                #expect(kept[index].x == state.x && kept[index].y == state.y, "seed \(seed): off-path state \(index) missing")
+            }
+            #expect(kept.allSatisfy { cell in visited.contains { $0.x == cell.x && $0.y == cell.y } }, "seed \(seed)")
+            mistakes += offPath.count
+        }
+        #expect(mistakes > 0, "the agent made no mistake on these levels: the test shows nothing")
     }
 }

@@ -48,6 +48,16 @@ struct NumbersOutTests {
         #expect(inDistribution.0 == report.inDistribution.reached && inDistribution.1 == report.inDistribution.total)
         #expect(report.inDistribution.total == 5)
         #expect(inDistribution.2 == Double(report.inDistribution.reached) / 5)
+        // By maze-size band: the three bands partition the in-distribution levels.
+        let bands = try #require((json["in_distribution"] as? [String: Any])?["by_size"] as? [[String: Any]])
+        #expect(bands.compactMap { $0["sizes"] as? String } == ["3-13", "15-17", "19-25"])
+        #expect(bands.compactMap { $0["total"] as? Int }.reduce(0, +) == 5)
+        #expect(bands.compactMap { $0["reached"] as? Int }.reduce(0, +) == report.inDistribution.reached)
+        for (band, entry) in zip(report.inDistributionBySize, bands) {
+            #expect(entry["reached"] as? Int == band.reached && entry["total"] as? Int == band.total)
+            let sizes = Self.inDistributionSizes(try SeedList(texts.inDistribution).seeds)
+            #expect(band.total == sizes.filter { band.band.contains($0) }.count)
+        }
         let anywhere = try counts("cheese_anywhere", "reached", "total")
         #expect(anywhere.0 == report.anywhere.reached && anywhere.1 == 10)
         #expect(anywhere.2 == Double(report.anywhere.reached) / 10)
@@ -68,6 +78,12 @@ struct NumbersOutTests {
             let token = text[start...].prefix { !",}".contains($0) }
             #expect(Double(token) == value, "\(key): \(token) vs \(value)")
         }
+    }
+
+    /// The maze size of each in-distribution level, from the generator itself.
+    static func inDistributionSizes(_ seeds: [Int32]) -> [Int] {
+        let generator = LevelGenerator(variant: .aisc(randRegion: 5))
+        return seeds.map { generator.generate(seed: $0).mazeDimension }
     }
 
     @Test("evaluate --json and rollout --trace paths are checked while parsing (exit 64)")
