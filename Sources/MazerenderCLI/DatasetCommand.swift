@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MazeSimulation
 import PolicyAnalysis
 import RenderJobs
@@ -43,6 +44,10 @@ struct DatasetCommand: ParsableCommand {
     @Option(help: "Step limit of the --on-policy-model episodes.")
     var onPolicySteps = 256
 
+    @Option(help: ArgumentHelp("Only levels of these maze sizes (cells per side, 3...25), e.g. 19...25.", valueName: "range"),
+            transform: parseMazeSizes)
+    var mazeSizes: ClosedRange<Int> = 3...25
+
     @Option(help: "Output directory.")
     var out: String
 
@@ -67,7 +72,20 @@ struct DatasetCommand: ParsableCommand {
         }
         let job = DatasetJob(seeds: seeds.seeds, generator: level.generator, cellsPerLevel: cellsPerLevel,
                              pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed, onPolicy: onPolicy)
-        let summary = try job.write(to: out, renderer: renderer)
-        print("dataset: \(summary.samples) samples from \(summary.levels) levels (\(summary.skippedLevels) without cheese skipped); labels \(summary.labelCounts.sorted { $0.key < $1.key })")
+        var sized = job
+        sized.mazeSizes = mazeSizes
+        let summary = try sized.write(to: out, renderer: renderer)
+        print("dataset: \(summary.samples) samples from \(summary.levels) levels (\(summary.skippedLevels) without cheese or outside --maze-sizes skipped); labels \(summary.labelCounts.sorted { $0.key < $1.key })")
     }
+}
+
+/// `--maze-sizes`: `19...25`, `19..25` (both inclusive) or one size `25`, within procgen's 3...25.
+func parseMazeSizes(_ text: String) throws -> ClosedRange<Int> {
+    let parts = text.components(separatedBy: text.contains("...") ? "..." : "..")
+    let bounds = parts.map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil,
+          low <= high, 3 <= low, high <= 25 else {
+        throw ValidationError("--maze-sizes '\(text)' is not a range of maze sizes within 3...25 such as 19...25")
+    }
+    return low...high
 }

@@ -20,6 +20,8 @@ public struct DatasetJob: Sendable {
     public var samplingSeed: UInt32
     /// Further samples from the states an agent itself visits (DAgger); nil: none.
     public var onPolicy: OnPolicySampling?
+    /// Only levels whose maze size (cells per side) lies in this range; the others are skipped.
+    public var mazeSizes: ClosedRange<Int> = 3...25
 
     public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, pathCellsPerLevel: Int = 0,
                 samplingSeed: UInt32, onPolicy: OnPolicySampling? = nil) {
@@ -34,6 +36,7 @@ public struct DatasetJob: Sendable {
     public struct Summary: Sendable {
         public let samples: Int
         public let levels: Int
+        /// Levels without cheese or outside `mazeSizes`.
         public let skippedLevels: Int
         /// Samples per label action (1, 3, 5, 7).
         public let labelCounts: [Int: Int]
@@ -68,7 +71,7 @@ public struct DatasetJob: Sendable {
             var visitRandom = MersenneTwister(seed: samplingSeed ^ 0x9E37_79B9)
             for start in stride(from: 0, to: seeds.count, by: Self.levelsPerChunk) {
                 let chunk = seeds[start..<min(seeds.count, start + Self.levelsPerChunk)].map { generator.generate(seed: $0) }
-                let mazes = chunk.filter { $0.cheese != nil }
+                let mazes = chunk.filter { $0.cheese != nil && mazeSizes.contains($0.mazeDimension) }
                 skipped += chunk.count - mazes.count
                 let visited = try onPolicy?.visitedStates(mazes)
                 for (index, maze) in mazes.enumerated() {
@@ -95,7 +98,7 @@ public struct DatasetJob: Sendable {
                 }
             }
             guard files.actions.rows > 0 else {
-                throw JobError("no samples: every level of --seeds lacks cheese; choose other seeds")
+                throw JobError("no samples: every level of --seeds lacks cheese or lies outside --maze-sizes; choose other seeds")
             }
             try files.finish()
             folder.keep()

@@ -1,5 +1,6 @@
 import Foundation
 import MazeObservation
+import MazerenderCLI
 import MazeSimulation
 import ModelFiles
 import PolicyAnalysis
@@ -18,11 +19,13 @@ struct DatasetJobTests {
         var count: Int { actions.count }
     }
 
-    static func write(cells: Int, pathCells: Int, onPolicy: OnPolicySampling? = nil) throws -> Samples {
+    static func write(cells: Int, pathCells: Int, onPolicy: OnPolicySampling? = nil,
+                      mazeSizes: ClosedRange<Int> = 3...25) throws -> Samples {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-test-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let job = DatasetJob(seeds: seeds, generator: generator, cellsPerLevel: cells, pathCellsPerLevel: pathCells,
+        var job = DatasetJob(seeds: seeds, generator: generator, cellsPerLevel: cells, pathCellsPerLevel: pathCells,
                              samplingSeed: 7, onPolicy: onPolicy)
+        job.mazeSizes = mazeSizes
         _ = try job.write(to: directory.path, renderer: ObservationRenderer(assets: try ObservationAssets.load()))
         func bytes(_ name: String, shape tail: [Int]) throws -> [UInt8] {
             guard case let .uint8(shape, values) = try NumpyFile.read(contentsOf: directory.appendingPathComponent(name)),
@@ -151,5 +154,25 @@ struct DatasetJobTests {
             mistakes += offPath.count
         }
         #expect(mistakes > 0, "the agent made no mistake on these levels: the test shows nothing")
+    }
+
+    @Test("--maze-sizes keeps exactly the levels of those sizes; bad ranges are refused with the option named")
+    func mazeSizes() throws {
+        let samples = try Self.write(cells: 1, pathCells: 0, mazeSizes: 15...25)
+        let expected = Set(Self.seeds.filter { (15...25).contains(Self.generator.generate(seed: $0).mazeDimension) })
+        #expect(!expected.isEmpty && expected.count < Self.seeds.count)
+        #expect(Set(samples.levels.map { Int32($0) }) == expected)
+        for good in ["19...25", "7..9", "25"] {
+            #expect(throws: Never.self) { _ = try Mazerender.parseAsRoot(["dataset", "--seeds", "0..9", "--maze-sizes", good, "--out", "/tmp/never"]) }
+        }
+        for bad in ["1...25", "19...27", "25...19", "x", "19...", ""] {
+            do {
+                _ = try Mazerender.parseAsRoot(["dataset", "--seeds", "0..9", "--maze-sizes", bad, "--out", "/tmp/never"])
+                Issue.record("--maze-sizes \(bad) parsed")
+            } catch {
+                #expect(Mazerender.exitCode(for: error).rawValue == 64)
+                #expect(Mazerender.message(for: error).contains("--maze-sizes"), "\(Mazerender.message(for: error))")
+            }
+        }
     }
 }
