@@ -107,6 +107,37 @@ def channel_cell(x, y):
     return row * 16 + column
 
 
+def widened(narrow, wide, noise=0.003):
+    """The narrow network's weights in the wide network's shapes, computing the same function: wide channel c is a
+    copy of narrow channel c mod C, and every weight that reads channels is divided by how often each is copied."""
+    result = {}
+    for name, target in wide.items():
+        source = narrow[name]
+        if source.shape == target.shape:
+            result[name] = source.clone()
+            continue
+        value = source
+        if name == "embedder.fc.weight":  # reads the flattened [C, 8, 8] map
+            channels = target.shape[1] // 64
+            value = value.reshape(value.shape[0], -1, 64)
+            copies = channels // value.shape[1]
+            value = value.repeat(1, copies, 1).reshape(value.shape[0], -1) / copies
+        else:
+            for dim in range(value.dim()):
+                if value.shape[dim] != target.shape[dim]:
+                    copies = target.shape[dim] // value.shape[dim]
+                    repeat = [1] * value.dim()
+                    repeat[dim] = copies
+                    value = value.repeat(*repeat)
+                    if dim == 1:  # input channels of a convolution
+                        value = value / copies
+        assert value.shape == target.shape, name
+        if value.dim() > 1:
+            value = value + noise * value.std() * torch.randn_like(value)
+        result[name] = value
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True, nargs="+",
@@ -122,6 +153,10 @@ def main():
                         help="weight of the auxiliary path-field loss: predict, at every cell of block2's 16x16 map, "
                              "the shortest-path action there (needs fields.npy; training only)")
     parser.add_argument("--init", default=None, help="start from this checkpoint's weights (a second training phase)")
+    parser.add_argument("--widen-from", default=None,
+                        help="start from this narrower checkpoint, widened to --scale without changing what it computes "
+                             "(each channel copied, the weights reading the copies halved; Net2WiderNet), plus a little "
+                             "noise so the copies can diverge")
     parser.add_argument("--resume", action="store_true",
                         help="continue an interrupted run of this --out from its last checkpoint (OUT.resume.pt holds "
                              "the optimizer, schedule, training-only heads and random state)")
@@ -167,6 +202,8 @@ def main():
     model = Policy(args.scale)
     if args.init:
         model.load_state_dict(torch.load(args.init)["model_state_dict"])
+    if args.widen_from:
+        model.load_state_dict(widened(torch.load(args.widen_from)["model_state_dict"], model.state_dict()))
     localiser = Localiser(32 * args.scale)
     field_head = FieldHead(32 * args.scale)
     fields = None
