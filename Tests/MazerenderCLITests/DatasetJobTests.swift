@@ -133,10 +133,16 @@ struct DatasetJobTests {
         for i in 0..<samples.count {
             byLevel[Int32(samples.levels[i]), default: []].append((Int(samples.positions[4 * i]), Int(samples.positions[4 * i + 1])))
         }
-        var mistakes = 0
+        var mistakes = 0, nearTies = 0
         for seed in Self.seeds {
             let maze = Self.generator.generate(seed: seed)
             let rollout = try Rollouts.play(maze, variant: RolloutVariant(name: "agent"), evaluator: sampling.evaluator)
+            // The dataset's episodes ran batched, this replay one observation at a time: the same argmax only
+            // where no step came near a tie (another BLAS kernel or batch size may move the last bits).
+            guard rollout.steps.allSatisfy({ step in
+                let top = step.distribution.actions.sorted(by: >)
+                return top[0] - top[1] > 1e-4
+            }) else { nearTies += 1; continue }
             let distance = maze.distances(from: try #require(maze.cheeseMaze))
             var seen = Set<[Int]>(), visited: [WorldPoint] = [], offPath: [WorldPoint] = []
             for step in rollout.steps where seen.insert([step.state.mouse.x, step.state.mouse.y, step.state.facing == .left ? 0 : 1]).inserted {
@@ -154,6 +160,7 @@ struct DatasetJobTests {
             mistakes += offPath.count
         }
         #expect(mistakes > 0, "the agent made no mistake on these levels: the test shows nothing")
+        #expect(nearTies <= Self.seeds.count / 4, "\(nearTies) levels skipped for near ties")
     }
 
     @Test("--maze-sizes keeps exactly the levels of those sizes; bad ranges are refused with the option named")
