@@ -11,7 +11,7 @@
 #      2 uniform + 8 path + up to 48 visited states per level; from round 1 at 3e-4 on all three sets, planned for
 #      9,000 steps and stopped at 2,500 (flat held-out accuracy);
 #   3. scale 2: round 1 widened (train_agent.py --widen-from), 1,800 steps at 3e-4 on all three sets (the best
-#      attempt, 71% in distribution; not shipped).
+#      attempt, 71% in distribution; not shipped), then 1,000 more steps at 2e-4 (72%).
 # Every training run checkpoints every 500 steps; rerun the same command with --resume added to continue one.
 # Usage: Scripts/train-dagger.sh [START.pth] [WORKDIR]   (default: the bundled agent, /tmp; about 15 GB of data)
 set -euo pipefail
@@ -40,4 +40,6 @@ train --data "$work/expert0" "$work/dagger1" "$work/dagger2" --init "$work/round
   --steps 9000 --stop-after 2500 --lr 3e-4 --seed 11
 train --scale 2 --data "$work/expert0" "$work/dagger1" "$work/dagger2" --widen-from "$work/round1.pth" \
   --out "$work/scale2.pth" --steps 1800 --checkpoint-every 300 --lr 3e-4 --seed 12
-echo "trained: $work/round1.pth, $work/round2.pth, $work/scale2.pth (evaluate each with: $bin evaluate --model FILE)"
+train --scale 2 --data "$work/expert0" "$work/dagger1" "$work/dagger2" --init "$work/scale2.pth" \
+  --out "$work/scale2b.pth" --steps 1000 --checkpoint-every 250 --lr 2e-4 --seed 13 --head-warmup 150
+echo "trained: $work/round1.pth, $work/round2.pth, $work/scale2.pth, $work/scale2b.pth (evaluate each with: $bin evaluate --model FILE)"
