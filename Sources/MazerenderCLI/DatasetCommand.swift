@@ -71,10 +71,9 @@ struct DatasetCommand: ParsableCommand {
                              statesPerLevel: onPolicyStates, maxSteps: onPolicySteps)
         }
         let job = DatasetJob(seeds: seeds.seeds, generator: level.generator, cellsPerLevel: cellsPerLevel,
-                             pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed, onPolicy: onPolicy)
-        var sized = job
-        sized.mazeSizes = mazeSizes
-        let summary = try sized.write(to: out, renderer: renderer)
+                             pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed, onPolicy: onPolicy,
+                             mazeSizes: mazeSizes)
+        let summary = try job.write(to: out, renderer: renderer)
         print("dataset: \(summary.samples) samples from \(summary.levels) levels (\(summary.skippedLevels) without cheese or outside --maze-sizes skipped); labels \(summary.labelCounts.sorted { $0.key < $1.key })")
     }
 }

@@ -21,16 +21,17 @@ public struct DatasetJob: Sendable {
     /// Further samples from the states an agent itself visits (DAgger); nil: none.
     public var onPolicy: OnPolicySampling?
     /// Only levels whose maze size (cells per side) lies in this range; the others are skipped.
-    public var mazeSizes: ClosedRange<Int> = 3...25
+    public var mazeSizes: ClosedRange<Int>
 
     public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, pathCellsPerLevel: Int = 0,
-                samplingSeed: UInt32, onPolicy: OnPolicySampling? = nil) {
+                samplingSeed: UInt32, onPolicy: OnPolicySampling? = nil, mazeSizes: ClosedRange<Int> = 3...25) {
         self.seeds = seeds
         self.generator = generator
         self.cellsPerLevel = cellsPerLevel
         self.pathCellsPerLevel = pathCellsPerLevel
         self.samplingSeed = samplingSeed
         self.onPolicy = onPolicy
+        self.mazeSizes = mazeSizes
     }
 
     public struct Summary: Sendable {
@@ -173,7 +174,7 @@ public struct DatasetJob: Sendable {
 
     /// A uniform sample of `count` cells without replacement (all of them when there are fewer): a partial
     /// Fisher-Yates shuffle driven by raw mt19937 outputs.
-    static func draw(_ count: Int, from cells: inout [MazePoint], using random: inout MersenneTwister) -> [MazePoint] {
+    static func draw<Element>(_ count: Int, from cells: inout [Element], using random: inout MersenneTwister) -> [Element] {
         let take = min(count, cells.count)
         for i in 0..<take {
             let j = i + Int(random.next() % UInt32(cells.count - i))

@@ -53,9 +53,6 @@ public struct OnPolicySampling: Sendable {
         let kept = Array(wrong.prefix(statesPerLevel))
         let room = statesPerLevel - kept.count
         guard room > 0 else { return kept }
-        for i in 0..<min(room, right.count) {
-            right.swapAt(i, i + Int(random.next() % UInt32(right.count - i)))
-        }
-        return kept + right.prefix(room)
+        return kept + DatasetJob.draw(room, from: &right, using: &random)
     }
 }

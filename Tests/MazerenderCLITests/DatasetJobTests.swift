@@ -23,9 +23,8 @@ struct DatasetJobTests {
                       mazeSizes: ClosedRange<Int> = 3...25) throws -> Samples {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-test-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var job = DatasetJob(seeds: seeds, generator: generator, cellsPerLevel: cells, pathCellsPerLevel: pathCells,
-                             samplingSeed: 7, onPolicy: onPolicy)
-        job.mazeSizes = mazeSizes
+        let job = DatasetJob(seeds: seeds, generator: generator, cellsPerLevel: cells, pathCellsPerLevel: pathCells,
+                             samplingSeed: 7, onPolicy: onPolicy, mazeSizes: mazeSizes)
         _ = try job.write(to: directory.path, renderer: ObservationRenderer(assets: try ObservationAssets.load()))
         func bytes(_ name: String, shape tail: [Int]) throws -> [UInt8] {
             guard case let .uint8(shape, values) = try NumpyFile.read(contentsOf: directory.appendingPathComponent(name)),
