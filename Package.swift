@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Data flow, bottom to top: C libraries → safe wrappers and file writers → simulate → observe → policy → patch →
+// analyse → draw / experiment → jobs (one target per role over JobSupport) → front ends (CLI, explorer).
+// Each target declares exactly the modules its files import (Scripts/check-dependencies, run in CI).
 let package = Package(
     name: "mazerender",
     products: [
@@ -11,8 +14,9 @@ let package = Package(
         .library(name: "ActivationPatching", targets: ["ActivationPatching"]),
         // For the libFuzzer harnesses in Fuzz/ (a separate package; see Scripts/fuzz.sh).
         .library(name: "ModelFiles", targets: ["ModelFiles"]),
+        .library(name: "PolicyAnalysis", targets: ["PolicyAnalysis"]),
         .library(name: "MazeRendering", targets: ["MazeRendering"]),
-        .library(name: "RenderJobs", targets: ["RenderJobs"]),
+        .library(name: "MazerenderJobs", targets: ["JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -29,7 +33,8 @@ let package = Package(
             .apt(["libavfilter-dev", "libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"]),
         ]),
 
-        // Every file mazerender writes: temporary file, fsync, rename; removed on SIGINT/SIGTERM.
+        // Every file mazerender writes: temporary file, fsync, rename; removed on SIGINT/SIGTERM. CSV, JSON and
+        // JSON-lines writers.
         .target(name: "CInterruptCleanup"),
         .target(name: "OutputFiles", dependencies: ["CInterruptCleanup"]),
 
@@ -38,7 +43,7 @@ let package = Package(
         .target(name: "VideoEncoding", dependencies: ["CFFmpeg", "OutputFiles"]),
         .target(name: "Charts", dependencies: ["CairoGraphics"]),
 
-        // Simulate and observe.
+        // Simulate (levels, dynamics, edits, seed lists) and observe (procgen-exact 64x64 images).
         .target(name: "MazeSimulation"),
         .target(name: "MazeObservation", dependencies: ["MazeSimulation", "CLibPNG"]),
 
@@ -46,66 +51,107 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
         .target(name: "ModelFiles", dependencies: ["Tensors", "OutputFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "ImpalaPolicy", dependencies: ["Tensors", "ModelFiles"]),
-        .target(name: "ActivationPatching", dependencies: ["ImpalaPolicy", "MazeSimulation", "MazeObservation"]),
+        .target(name: "ActivationPatching", dependencies: ["ImpalaPolicy", "Tensors"]),
 
-        // Analyse and draw.
+        // Analyse (vector fields, rollouts, patch resolution), experiment, draw.
         .target(name: "PolicyAnalysis", dependencies: [
-            "MazeSimulation", "MazeObservation", "ImpalaPolicy", "ActivationPatching",
+            "MazeSimulation", "MazeObservation", "ImpalaPolicy", "ActivationPatching", "Tensors",
         ]),
-        .target(name: "PolicyExperiments", dependencies: [
-            "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Statistics",
-        ]),
-        .target(name: "MazeRendering", dependencies: [
-            "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis",
-        ]),
-
         // Numerics for the experiments (regressions, F-tests, splits); no maze knowledge. OpenBLAS carries the
         // Gram matrices and matrix-vector products of the Newton and ridge solvers (probes fit 1000 columns).
         .target(name: "Statistics", dependencies: ["COpenBLAS"]),
-
-        // Orchestration and command line.
-        .target(name: "RenderJobs", dependencies: [
-            "MazeSimulation", "MazeObservation", "Tensors", "ModelFiles", "ImpalaPolicy", "ActivationPatching",
-            "PolicyAnalysis", "MazeRendering", "CairoGraphics", "VideoEncoding", "OutputFiles", "PolicyExperiments", "Statistics", "Charts",
+        .target(name: "PolicyExperiments", dependencies: [
+            "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Statistics", "Tensors",
         ]),
-        // Serve: the explorer's HTTP API and its page (no analysis of its own).
+        .target(name: "MazeRendering", dependencies: [
+            "CairoGraphics", "ImpalaPolicy", "MazeSimulation", "MazeObservation", "PolicyAnalysis",
+        ]),
+
+        // Jobs: settings in, files out, one shape (`Job`: a settings value, a progress callback, a result value),
+        // errors that name settings, never command-line flags. One target per role over JobSupport.
+        .target(name: "JobSupport", dependencies: ["ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyAnalysis"]),
+        .target(name: "FigureJobs", dependencies: [
+            "JobSupport", "ActivationPatching", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
+            "MazeSimulation", "OutputFiles", "PolicyAnalysis", "Tensors",
+        ]),
+        .target(name: "VideoJobs", dependencies: [
+            "JobSupport", "ActivationPatching", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
+            "MazeSimulation", "OutputFiles", "PolicyAnalysis", "VideoEncoding",
+        ]),
+        .target(name: "DataJobs", dependencies: [
+            "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation", "ModelFiles",
+            "OutputFiles", "PolicyAnalysis", "Tensors",
+        ]),
+        .target(name: "ExperimentJobs", dependencies: [
+            "JobSupport", "FigureJobs", "ActivationPatching", "CairoGraphics", "Charts", "ImpalaPolicy",
+            "MazeObservation", "MazeRendering", "MazeSimulation", "OutputFiles", "PolicyAnalysis", "PolicyExperiments",
+            "Statistics",
+        ]),
+        // Benchmarks: timing of each stage against its anchor; not part of the library products.
+        .target(name: "MazerenderBenchmarks", dependencies: [
+            "JobSupport", "VideoJobs", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
+            "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis", "Tensors",
+        ]),
+
+        // Front ends. The explorer serves vector fields, figures and rollouts over HTTP (no video, charts or
+        // experiments); the CLI is the only place that knows option names.
         .target(name: "Explorer", dependencies: [
-            "RenderJobs", "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Tensors",
-            "MazeRendering", "CairoGraphics", .product(name: "FlyingFox", package: "FlyingFox"),
+            "FigureJobs", "ActivationPatching", "CairoGraphics", "ImpalaPolicy", "MazeRendering", "MazeSimulation",
+            "OutputFiles", "PolicyAnalysis", "Tensors",
+            .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
         ], resources: [
             .embedInCode("Page/explorer.html"), .embedInCode("Page/explorer.js"), .embedInCode("Page/explorer-draw.js"),
             .embedInCode("Page/explorer.css"),
         ]),
         .target(name: "MazerenderCLI", dependencies: [
-            "RenderJobs", "Explorer", "MazeSimulation", "OutputFiles", "Tensors", "PolicyExperiments", "MazeObservation",
+            "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazerenderBenchmarks", "Explorer",
+            "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation", "ModelFiles", "OutputFiles",
+            "PolicyAnalysis", "PolicyExperiments", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mazerender", dependencies: ["MazerenderCLI", "OutputFiles"]),
 
-        .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles", "CairoGraphics", "VideoEncoding", "ModelFiles"]),
+        // Shared by the test targets: package and reference paths (one clear line when ../shared/reference is
+        // missing), scratch folders, the slow-suite switch.
+        .target(name: "TestSupport", dependencies: ["ImpalaPolicy", "MazeObservation"], path: "Tests/TestSupport"),
+        .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles", "CairoGraphics", "VideoEncoding", "ModelFiles", "TestSupport"]),
+        .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "OutputFiles", "TestSupport"]),
+        .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg", "OutputFiles", "TestSupport"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "CairoGraphics"]),
+        .testTarget(name: "MazeSimulationTests", dependencies: ["MazeSimulation", "TestSupport"]),
+        .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles", "TestSupport"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors", "TestSupport"]),
+        .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport"]),
+        .testTarget(name: "PolicyAnalysisTests", dependencies: [
+            "PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "Tensors", "TestSupport",
+        ]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
         .testTarget(name: "PolicyExperimentsTests", dependencies: [
             "PolicyExperiments", "OutputFiles", "ActivationPatching", "ImpalaPolicy", "MazeSimulation", "MazeObservation",
             "PolicyAnalysis", "Statistics", "Tensors",
         ]),
-        .testTarget(name: "MazeSimulationTests", dependencies: ["MazeSimulation"]),
-        .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles"]),
-        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors"]),
-        .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors"]),
-        .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "OutputFiles"]),
-        .testTarget(name: "ChartsTests", dependencies: ["Charts", "CairoGraphics"]),
-        .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg", "OutputFiles"]),
         .testTarget(name: "MazeRenderingTests", dependencies: [
-            "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "RenderJobs",
+            "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "TestSupport",
+        ], exclude: ["Golden"]),
+        .testTarget(name: "FigureJobsTests", dependencies: [
+            "FigureJobs", "JobSupport", "MazeRendering", "CairoGraphics", "MazeObservation", "ImpalaPolicy", "TestSupport",
         ]),
-        .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "ModelFiles"]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "VideoJobsTests", dependencies: [
+            "VideoJobs", "JobSupport", "VideoEncoding", "CairoGraphics", "MazeSimulation", "PolicyAnalysis", "TestSupport",
+        ]),
+        .testTarget(name: "DataJobsTests", dependencies: ["DataJobs", "MazeSimulation", "OutputFiles", "TestSupport"]),
+        .testTarget(name: "ExperimentJobsTests", dependencies: [
+            "ExperimentJobs", "JobSupport", "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "TestSupport",
+        ]),
+        .testTarget(name: "MazerenderBenchmarksTests", dependencies: ["MazerenderBenchmarks", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: [
-            "Explorer", "RenderJobs", "MazeSimulation", "ImpalaPolicy", "MazeObservation", "MazerenderCLI", "ModelFiles",
+            "Explorer", "FigureJobs", "JobSupport", "MazeSimulation", "MazeObservation", "MazerenderCLI", "ModelFiles", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["browser_test.py"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
-            "MazerenderCLI", "RenderJobs", "MazeSimulation", "VideoEncoding", "CairoGraphics", "ImpalaPolicy",
-            "MazeObservation", "ModelFiles", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
+            "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
+            "ImpalaPolicy", "MazeObservation", "ModelFiles", "OutputFiles",
+            "PolicyExperiments", "ActivationPatching", "PolicyAnalysis", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

@@ -2,8 +2,8 @@ import CairoGraphics
 import Foundation
 import ImpalaPolicy
 import MazeSimulation
+import OutputFiles
 import PolicyAnalysis
-import RenderJobs
 
 /// One HTTP response, independent of the server framework (tests call `ExplorerAPI.respond` directly).
 public struct ExplorerResponse: Sendable {

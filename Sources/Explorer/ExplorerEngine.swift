@@ -1,9 +1,9 @@
 import ActivationPatching
+import FigureJobs
 import Foundation
 import ImpalaPolicy
 import MazeSimulation
 import PolicyAnalysis
-import RenderJobs
 import Tensors
 
 /// The analysis behind the explorer's API, all of it delegated: mazes from `MazeQuery` (MazeSimulation), patch

@@ -1,8 +1,8 @@
 import CairoGraphics
+import FigureJobs
 import Foundation
 import MazeRendering
 import MazeSimulation
-import RenderJobs
 
 /// The Export button's figures: the very templates `vfield`, `vfield-diff` and `heatmap` build for the same
 /// options, drawn by the same renderer, so the bytes equal the CLI's `--out` file.

@@ -1,7 +1,7 @@
 import ImpalaPolicy
 import MazeSimulation
+import OutputFiles
 import PolicyAnalysis
-import RenderJobs
 import Tensors
 
 /// The API's JSON bodies other than the vector field (which is `VectorFieldData`'s, as the CLI writes it).

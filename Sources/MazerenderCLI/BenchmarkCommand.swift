@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import ImpalaPolicy
-import RenderJobs
+import JobSupport
+import MazerenderBenchmarks
+import PolicyAnalysis
 import Tensors
 
 struct BenchmarkCommand: ParsableCommand {

@@ -1,7 +1,10 @@
 import ArgumentParser
+import ExperimentJobs
+import FigureJobs
 import Foundation
+import JobSupport
+import MazeSimulation
 import PolicyExperiments
-import RenderJobs
 
 /// Options every channel experiment shares: the layer and the channels.
 struct ChannelOptions: ParsableArguments {
@@ -15,7 +18,7 @@ struct ChannelOptions: ParsableArguments {
     func validate() throws {
         // Syntax only; ranges are checked against the model's layer when it is loaded.
         guard let channels else { return }
-        do { try ChannelChoice.checkSyntax(channels) } catch { throw ValidationError("\(error)") }
+        do { try ChannelChoice.checkSyntax(channels) } catch { throw usageError(error) }
     }
 }
 

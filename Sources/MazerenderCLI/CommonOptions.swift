@@ -1,6 +1,5 @@
 import ArgumentParser
 import MazeSimulation
-import RenderJobs
 
 extension SeedList: ExpressibleByArgument {
     public init?(argument: String) {
@@ -14,7 +13,7 @@ func parseSeeds(_ text: String) throws -> SeedList {
     do {
         return try SeedList(text)
     } catch {
-        throw ValidationError(error.description)
+        throw usageError(error)
     }
 }
 

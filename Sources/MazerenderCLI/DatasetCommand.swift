@@ -1,8 +1,9 @@
 import ArgumentParser
+import DataJobs
 import Foundation
+import JobSupport
 import MazeSimulation
 import PolicyAnalysis
-import RenderJobs
 
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,10 @@
 import ArgumentParser
+import ExperimentJobs
 import Foundation
-import RenderJobs
+import JobSupport
+import MazeSimulation
+import OutputFiles
+import PolicyAnalysis
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +48,7 @@ struct EvaluateCommand: ParsableCommand {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
         guard randRegion >= 0 else { throw ValidationError("--rand-region \(randRegion) is negative") }
         if let json {
-            do { try JSONFiles.checkOutput(json, option: "--json") } catch { throw ValidationError(error.description) }
+            do { try OutputCheck.writable(json, setting: .json) } catch { throw usageError(error) }
         }
     }
 
@@ -52,7 +56,7 @@ struct EvaluateCommand: ParsableCommand {
         let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
         let job = EvaluationJob(inDistributionSeeds: inDistributionSeeds.seeds, randRegion: randRegion,
                                 anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps,
-                                selection: RolloutJob.selection(sampleSeed: sample))
+                                selection: ActionSelection(sampleSeed: sample))
         let started = Date()
         let report = try job.run(network: network, renderer: try assetOptions.renderer()) { stage in
             FileHandle.standardError.write(Data("evaluate: \(stage)\n".utf8))

@@ -1,6 +1,9 @@
 import ArgumentParser
+import FigureJobs
 import Foundation
-import RenderJobs
+import JobSupport
+import MazeSimulation
+import PolicyAnalysis
 
 /// `--model FILE`, `--assets DIR` and the level options, loaded into a figure context.
 struct FigureModelOptions: ParsableArguments {
@@ -17,7 +20,7 @@ struct FigureModelOptions: ParsableArguments {
 
 /// Checks `--out` (extension and writable directory) as a usage error, before any work.
 private func validateOutput(_ path: String) throws {
-    do { _ = try FigureJobs.checkOutput(path) } catch { throw ValidationError("\(error)") }
+    do { _ = try FigureJobs.checkOutput(path) } catch { throw usageError(error) }
 }
 
 /// Checks `--out` (an image, or `.json` data) and `--data` (only beside an image) for `vfield` and `vfield-diff`.
@@ -31,7 +34,7 @@ private func validateFieldOutputs(out: String, data: String?, edit: EditOptions)
             _ = try FigureJobs.checkOutput(out)
             if let data { try VectorFieldData.checkOutput(data) }
         }
-    } catch let error as ValidationError { throw error } catch { throw ValidationError("\(error)") }
+    } catch let error as ValidationError { throw error } catch { throw usageError(error) }
 }
 
 private func single(_ seed: SeedList, _ option: String = "--seed") throws -> Int32 {
@@ -179,7 +182,7 @@ struct FigureCommand: ParsableCommand {
 
     func validate() throws {
         try validateOutput(out)
-        do { _ = try FigureJobs.loadTemplate(path: template) } catch { throw ValidationError("\(error)") }
+        do { _ = try FigureJobs.loadTemplate(path: template) } catch { throw usageError(error) }
     }
 
     func run() throws {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import DataJobs
 import MazeSimulation
-import RenderJobs
 
 struct MazeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

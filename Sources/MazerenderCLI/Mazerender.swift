@@ -1,6 +1,8 @@
 import ArgumentParser
+import JobSupport
 
-/// The `mazerender` command: parsing only; the work happens in `RenderJobs`.
+/// The `mazerender` command: parsing only; the work happens in the job targets (`FigureJobs`, `VideoJobs`,
+/// `DataJobs`, `ExperimentJobs`), whose errors name settings; this turns them into option names.
 public struct Mazerender: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mazerender",
@@ -13,4 +15,24 @@ public struct Mazerender: ParsableCommand {
     )
 
     public init() {}
+
+    /// Parses and runs a command; a job's error is printed with this program's option names.
+    public static func main(_ arguments: [String]? = nil) {
+        do {
+            try run(arguments: arguments)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// Parses `arguments` (nil: the process's) and runs the command in this process, as `main` does.
+    /// - Throws: argument-parser's errors for usage mistakes; a job's failure as a one-line error in option names.
+    public static func run(arguments: [String]?) throws {
+        var command = try parseAsRoot(arguments)
+        do {
+            try command.run()
+        } catch let error as JobError {
+            throw CommandFailure(error)
+        }
+    }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
+import DataJobs
+import JobSupport
 import MazeObservation
 import MazeSimulation
-import RenderJobs
 
 extension Facing: ExpressibleByArgument {}
 

@@ -1,7 +1,9 @@
 import ArgumentParser
+import DataJobs
 import Foundation
+import JobSupport
+import MazeSimulation
 import ModelFiles
-import RenderJobs
 
 /// `--model FILE`: the policy checkpoint (default: the bundled agent, when one is installed).
 struct ModelOptions: ParsableArguments {
@@ -38,7 +40,7 @@ struct LogitsCommand: ParsableCommand {
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
-        do { _ = try PolicyJobs.parsePatches(patches) } catch { throw ValidationError("\(error)") }
+        do { _ = try PolicyJobs.parsePatches(patches) } catch { throw usageError(error) }
     }
 
     func run() throws {
@@ -74,7 +76,7 @@ struct ActivationsCommand: ParsableCommand {
     func validate() throws {
         guard seed.seeds.count == 1 else { throw ValidationError("--seed \(seed) names \(seed.seeds.count) seeds; give one") }
         guard out.lowercased().hasSuffix(".npy") else { throw ValidationError("--out \(out): use a .npy file") }
-        do { _ = try PolicyJobs.parsePatches(patches) } catch { throw ValidationError("\(error)") }
+        do { _ = try PolicyJobs.parsePatches(patches) } catch { throw usageError(error) }
     }
 
     func run() throws {

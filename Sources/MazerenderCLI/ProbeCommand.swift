@@ -1,11 +1,12 @@
 import ActivationPatching
 import ArgumentParser
+import ExperimentJobs
 import Foundation
 import ImpalaPolicy
+import JobSupport
 import MazeSimulation
 import PolicyAnalysis
 import PolicyExperiments
-import RenderJobs
 
 /// `mazerender probe`: sparse linear probes on the policy's activations (procgen-tools' `probing_main`).
 public struct ProbeCommand: ParsableCommand {
@@ -134,7 +135,7 @@ public struct ProbeCommand: ParsableCommand {
 
     func checkChannels() throws {
         guard let channels else { return }
-        do { try ChannelChoice.checkSyntax(channels) } catch { throw ValidationError("\(error)") }
+        do { try ChannelChoice.checkSyntax(channels) } catch { throw usageError(error) }
     }
 
     public func validate() throws {

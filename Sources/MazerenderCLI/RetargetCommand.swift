@@ -1,9 +1,11 @@
 import ArgumentParser
+import ExperimentJobs
 import Foundation
 import ImpalaPolicy
+import JobSupport
+import MazeSimulation
 import PolicyAnalysis
 import PolicyExperiments
-import RenderJobs
 
 /// `mazerender retarget`: procgen-tools' retargeting maps over many levels.
 public struct RetargetCommand: ParsableCommand {
@@ -110,7 +112,7 @@ public struct RetargetCommand: ParsableCommand {
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
         let (experiment, source): (RetargetingExperiment, String)
         do { (experiment, source) = try self.experiment(network: network, evaluator: evaluator) } catch let error as ChannelChoiceError {
-            throw ValidationError(error.description)
+            throw usageError(error)
         }
         let job = RetargetJob(seeds: seeds.seeds, seedsText: seeds.text, generator: level.generator,
                               experiment: experiment, maxSize: maxSize, heatmapLimit: heatmaps, channelSource: source)

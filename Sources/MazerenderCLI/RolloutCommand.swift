@@ -1,7 +1,10 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import RenderJobs
+import JobSupport
+import MazeSimulation
+import PolicyAnalysis
+import VideoJobs
 
 extension RolloutJob.Layout: ExpressibleByArgument {}
 
@@ -69,7 +72,7 @@ public struct RolloutCommand: ParsableCommand {
             try RolloutJob.checkOutput(out)
             if let trace { try RolloutJob.checkTrace(trace, video: out) }
         } catch {
-            throw ValidationError(error.description)
+            throw usageError(error)
         }
         guard (1...60).contains(fps) else { throw ValidationError("--fps \(fps) is out of range; use 1...60") }
         if let size {
@@ -94,7 +97,7 @@ public struct RolloutCommand: ParsableCommand {
     public var job: RolloutJob {
         get throws {
             RolloutJob(seeds: seeds.seeds, variants: try parsedVariants(), generator: level.generator,
-                       maxSteps: maxSteps, selection: RolloutJob.selection(sampleSeed: sample), fps: fps,
+                       maxSteps: maxSteps, selection: ActionSelection(sampleSeed: sample), fps: fps,
                        panelSide: size, layout: layout)
         }
     }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Explorer
+import FigureJobs
 import Foundation
-import RenderJobs
+import JobSupport
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,10 @@
 import ArgumentParser
+import ExperimentJobs
 import Foundation
+import JobSupport
 import MazeObservation
 import MazeSimulation
 import PolicyExperiments
-import RenderJobs
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,7 +96,7 @@ public struct StatsRunCommand: ParsableCommand {
             }
             return try Shard.fromEnvironment(environment)
         } catch let error as ShardError {
-            throw ValidationError(error.description)
+            throw usageError(error)
         }
     }
 

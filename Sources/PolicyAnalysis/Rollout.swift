@@ -20,6 +20,11 @@ public enum ActionSelection: Hashable, Sendable {
     /// A draw from the 15-way distribution; each episode has its own generator derived from this seed, the
     /// level seed and the variant's index, so results do not depend on scheduling.
     case sample(seed: UInt32)
+
+    /// `.argmax`, or `.sample(seed:)` when a sampling seed is given (the `sample` setting).
+    public init(sampleSeed: UInt32?) {
+        self = sampleSeed.map { .sample(seed: $0) } ?? .argmax
+    }
 }
 
 /// One step of an episode: the state the policy saw, what it output and what it did.

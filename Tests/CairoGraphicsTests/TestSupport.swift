@@ -1,7 +1,8 @@
 import CairoGraphics
 import Foundation
-#if canImport(FoundationXML)
 import FoundationXML
+import TestSupport
+#if canImport(FoundationXML)
 #endif
 
 /// One ARGB32 pixel as (red, green, blue, alpha) bytes, premultiplied, read through `withUnsafePixels`.
@@ -22,12 +23,7 @@ extension Canvas {
 }
 
 /// A fresh empty directory under the system temporary directory.
-func makeScratchDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("CairoGraphicsTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+func makeScratchDirectory() throws -> URL { try ScratchFolder("CairoGraphicsTests").url }
 
 /// Width and height from a PNG's IHDR chunk (bytes 16..<24, big-endian), nil if the signature is wrong.
 func pngSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {

@@ -5,7 +5,7 @@ import MazeObservation
 import MazeSimulation
 import MazerenderCLI
 import ModelFiles
-import RenderJobs
+import TestSupport
 import Testing
 
 /// The JSON API in-process (`ExplorerAPI.respond`), against the generated mazes and against the CLI's own
@@ -28,8 +28,7 @@ struct ExplorerAPITests {
 
     /// Runs `mazerender ARGUMENTS --model <bundled agent> --assets <procgen>` in-process.
     static func runCLI(_ arguments: [String]) throws {
-        var command = try Mazerender.parseAsRoot(arguments + ["--model", F.modelPath, "--assets", F.assetDirectory])
-        try command.run()
+        try Mazerender.run(arguments: arguments + ["--model", F.modelPath, "--assets", F.assetDirectory])
     }
 
     @Test("GET /api/maze: the generated level's grid, cells, paths and no validity problems")
@@ -82,7 +81,7 @@ struct ExplorerAPITests {
 
     @Test("POST /api/vfield equals `vfield --out F.json` for the same edited maze (byte for byte)")
     func vectorFieldEqualsCLI() async throws {
-        let scratch = try F.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let cheese = Self.newCheeseCell(LevelGenerator().generate(seed: Self.seed))
         try Self.runCLI(["vfield", "--seed", "54", "--cheese", "\(cheese.x),\(cheese.y)", "--out", scratch.file("vf.json")])
@@ -98,7 +97,7 @@ struct ExplorerAPITests {
 
     @Test("POST /api/vfield with patches and diff equals `vfield-diff --out F.json`; without diff, `vfield --patch`")
     func patchedFieldEqualsCLI() async throws {
-        let scratch = try F.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let specs = ["cheese:coeff=-1", "ablate:channels=7,mode=zero"]
         try Self.runCLI(["vfield-diff", "--seed", "54", "--no-cheese"] + specs.flatMap { ["--patch", $0] } + ["--out", scratch.file("diff.json")])
@@ -123,7 +122,7 @@ struct ExplorerAPITests {
 
     @Test("POST /api/readings: mean change and most probable path agree with the CLI's vfield-diff numbers")
     func readings() async throws {
-        let scratch = try F.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let maze = LevelGenerator().generate(seed: Self.seed)
         let cheese = MazePoint(x: 0, y: maze.mazeDimension - 1)
@@ -164,7 +163,7 @@ struct ExplorerAPITests {
 
     @Test("POST /api/activations equals `activations --out F.npy` (all channels, patched, edited maze)")
     func activationsEqualCLI() async throws {
-        let scratch = try F.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let layer = "embedder.block2.res1.resadd_out"
         let cheese = Self.newCheeseCell(LevelGenerator().generate(seed: Self.seed))
@@ -194,7 +193,7 @@ struct ExplorerAPITests {
 
     @Test("POST /api/figure: the same PNG and SVG bytes as `vfield-diff` and `heatmap --out`")
     func figuresEqualCLI() async throws {
-        let scratch = try F.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         try Self.runCLI(["vfield-diff", "--seed", "54", "--cheese", "0,6", "--patch", "cheese:coeff=-1", "--out", scratch.file("d.png")])
         try Self.runCLI(["heatmap", "--seed", "54", "--no-cheese", "--layer", "embedder.block2.res1.resadd_out", "--channel", "5",

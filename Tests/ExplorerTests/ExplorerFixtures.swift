@@ -1,15 +1,16 @@
 import Explorer
+import FigureJobs
 import Foundation
+import JobSupport
 import MazeObservation
-import RenderJobs
+import TestSupport
 import Testing
 
 /// The explorer under test: the bundled agent and procgen's assets, found from this file's path.
 enum ExplorerFixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let modelPath = packageRoot.appendingPathComponent(ModelLocator.bundledRelativePath).path
-    static let assetDirectory = packageRoot.appendingPathComponent(ObservationAssets.relativeDirectory).path
+    static let packageRoot = PackagePaths.root
+    static let modelPath = PackagePaths.bundledModel
+    static let assetDirectory = PackagePaths.assetDirectory
 
     static let context: Result<FigureContext, any Error> = Result {
         let network = try ModelLocator.loadNetwork(explicit: modelPath)
@@ -29,16 +30,6 @@ enum ExplorerFixtures {
         return try #require(parsed as? [String: Any], "not a JSON object: \(response.text.prefix(200))")
     }
 
-    /// A fresh scratch directory, removed by `remove()`.
-    struct Scratch {
-        let path: String
-        init() throws {
-            path = NSTemporaryDirectory() + "explorer-tests-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        }
-        func file(_ name: String) -> String { path + "/" + name }
-        func remove() { try? FileManager.default.removeItem(atPath: path) }
-    }
 }
 
 /// `mazerender serve --port 0` as its own process (the program beside this test bundle), so that the server's

@@ -1,10 +1,10 @@
 import Foundation
+import TestSupport
 
 /// The PyTorch reference files in `../shared/reference/impala/` beside the package root.
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let directory = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/impala")
+    static let packageRoot = PackagePaths.root
+    static let directory = PackagePaths.referenceRoot.appendingPathComponent("impala")
 
     static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
@@ -14,18 +14,12 @@ enum Fixtures {
     static let safetensors = url("impala_s1_seed0_perturbed.safetensors")
     static let observations = url("obs_u8_nhwc.npy")
 
-    /// `ref_s1p.json` parsed.
-    nonisolated(unsafe) static let reference: [String: Any] = {
-        let data = try! Data(contentsOf: url("ref_s1p.json"))
-        return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
-    }()
+    /// `ref_s1p.json` parsed (read once). - Throws: one line naming the file when it is missing or malformed.
+    static func reference() throws -> [String: Any] { try referenceObject.get() }
+    nonisolated(unsafe) private static let referenceObject = Result { try ReferenceData.object("impala/ref_s1p.json") }
 
     /// A scratch directory removed by the caller.
-    static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("impala-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    static func temporaryDirectory() throws -> URL { try ScratchFolder("impala-tests").url }
 }
 
 import ImpalaPolicy
@@ -33,7 +27,7 @@ import ModelFiles
 import Tensors
 
 extension Fixtures {
-    static var perObservation: [[String: Any]] { reference["per_obs"] as! [[String: Any]] }
+    static var perObservation: [[String: Any]] { get throws { try reference()["per_obs"] as! [[String: Any]] } }
 
     /// The 8 reference observations as network input `[8, 3, 64, 64]`.
     static func input() throws -> Tensor {
@@ -46,7 +40,7 @@ extension Fixtures {
 
     /// Every activation block of `impala_s1_seed0_perturbed_acts.bin`: label → `[8, ...]`.
     static func recordedActivations() throws -> [String: Tensor] {
-        let bin = reference["activation_bin"] as! [String: Any]
+        let bin = try reference()["activation_bin"] as! [String: Any]
         let data = try Data(contentsOf: url(bin["file"] as! String))
         var result: [String: Tensor] = [:]
         for entry in bin["index"] as! [[String: Any]] {

@@ -11,7 +11,7 @@ import Testing
         let network = try Fixtures.network()
         let patch = Patch.addVector(layer: Self.layer, vector: Tensor(repeating: 0.5, shape: [32, 16, 16]), coefficient: 1)
         let output = try network.forward(try Fixtures.input(), capturing: ["embedder.relufc_out"], patch: patch)
-        for (n, reference) in Fixtures.perObservation.enumerated() {
+        for (n, reference) in try Fixtures.perObservation.enumerated() {
             let expected = reference["patched_add_half_ones_at_block2_res1_resadd"] as! [String: Any]
             #expect(Fixtures.close(Fixtures.row(output.logits, n), expected["logits"] as! [Double]), "obs \(n)")
             #expect(Fixtures.close(Fixtures.row(output.logSoftmax, n), expected["log_softmax"] as! [Double]), "obs \(n)")
@@ -35,7 +35,7 @@ import Testing
             }
         }
         let viaHook = try network.forward(try Fixtures.input(), edits: [hook])
-        for (n, reference) in Fixtures.perObservation.enumerated() {
+        for (n, reference) in try Fixtures.perObservation.enumerated() {
             let expected = reference["patched_channel"] as! [String: Any]
             for output in [viaPatch, viaHook] {
                 #expect(Fixtures.close(Fixtures.row(output.logits, n), expected["logits"] as! [Double]), "obs \(n)")

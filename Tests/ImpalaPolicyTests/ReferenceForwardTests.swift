@@ -10,7 +10,7 @@ import Testing
         let network = try Fixtures.network(file)
         #expect(network.scale == 1 && network.channels == [16, 32, 32] && network.actionCount == 15)
         let output = try network.forward(try Fixtures.input())
-        for (n, reference) in Fixtures.perObservation.enumerated() {
+        for (n, reference) in try Fixtures.perObservation.enumerated() {
             let logits = reference["logits"] as! [Double], logSoftmax = reference["log_softmax"] as! [Double]
             let probs = reference["probs"] as! [Double]
             #expect(Fixtures.close(Fixtures.row(output.logits, n), logits),
@@ -50,7 +50,7 @@ import Testing
     @Test func theCheckpointWithOptimizerStateLoadsItsOwnWeights() throws {
         let network = try Fixtures.network(Fixtures.withOptimizer)
         let output = try network.forward(try Fixtures.input())
-        for (n, reference) in Fixtures.perObservation.enumerated() {
+        for (n, reference) in try Fixtures.perObservation.enumerated() {
             let expected = reference["with_optim_checkpoint"] as! [String: Any]
             #expect(Fixtures.close(Fixtures.row(output.logits, n), expected["logits"] as! [Double]), "obs \(n)")
             #expect(Fixtures.close([output.values[n]], [expected["value"] as! Double]), "obs \(n)")

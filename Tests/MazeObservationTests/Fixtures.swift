@@ -1,14 +1,13 @@
 import Foundation
 import MazeObservation
 import ModelFiles
+import TestSupport
 
 /// Paths and cached loads shared by the observation tests. The package root is found from this file's path;
 /// the reference data lives beside it in `../shared/reference/` and is never copied into the project.
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let referenceDirectory = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/reference/procgen-0.10.7")
+    static let packageRoot = PackagePaths.root
+    static let referenceDirectory = PackagePaths.referenceRoot.appendingPathComponent("procgen-0.10.7")
     static let assetDirectory = packageRoot.appendingPathComponent(ObservationAssets.relativeDirectory)
 
     /// The renderer over the installed assets (`Scripts/fetch-assets.sh`), loaded once.

@@ -1,23 +1,22 @@
 import CairoGraphics
 import Foundation
-#if canImport(FoundationXML)
 import FoundationXML
-#endif
 import MazeObservation
 import MazeRendering
 import MazeSimulation
 import PolicyAnalysis
+import TestSupport
 import Testing
+#if canImport(FoundationXML)
+#endif
 
 /// Paths and shared loads. The package root is found from this file's path; goldens live beside the tests.
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = PackagePaths.root
     static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
-    static let templateDirectory = packageRoot.appendingPathComponent("Templates")
+    static let templateDirectory = PackagePaths.templateDirectory
     /// The scale-1 PyTorch reference checkpoint (not copied into the project).
-    static let referenceModel = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/reference/impala/impala_s1_seed0_perturbed.pth")
+    static let referenceModel = URL(fileURLWithPath: PackagePaths.referenceModel)
 
     static let assets: Result<ObservationAssets, ObservationAssetError> = Result {
         () throws(ObservationAssetError) -> ObservationAssets in

@@ -1,11 +1,10 @@
 import Foundation
+import TestSupport
 import MazeSimulation
 
 /// Reads the real procgen's outputs from `../shared/reference/procgen-0.10.7/` beside the package root.
 enum ReferenceData {
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/reference/procgen-0.10.7")
+    static let directory: URL = PackagePaths.referenceRoot.appendingPathComponent("procgen-0.10.7")
 
     struct Level: Decodable {
         let seed: Int32
@@ -20,7 +19,7 @@ enum ReferenceData {
     }
 
     static func levels(_ name: String) throws -> [Level] {
-        let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+        let text = try String(contentsOf: PackagePaths.reference("procgen-0.10.7/" + name), encoding: .utf8)
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Level.self, from: Data($0.utf8)) }
     }
 

@@ -1,21 +1,23 @@
 import ArgumentParser
+import ExperimentJobs
+import FigureJobs
 import Foundation
+import JobSupport
 import MazeObservation
 import MazeSimulation
 import MazerenderCLI
 import OutputFiles
 import PolicyExperiments
-import RenderJobs
+import TestSupport
 import Testing
 
 /// `mazerender channels` and `mazerender scrub`, run in-process on the bundled scale-1 agent.
 @Suite("channels and scrub commands", .serialized)
 struct ChannelCommandTests {
-    static let agent = RolloutFixtures.packageRoot.appendingPathComponent(ModelLocator.bundledRelativePath).path
+    static let agent = PackagePaths.root.appendingPathComponent(ModelLocator.bundledRelativePath).path
 
     static func run(_ arguments: [String]) throws {
-        var command = try Mazerender.parseAsRoot(arguments + ["--model", agent, "--assets", RolloutFixtures.assetDirectory])
-        try command.run()
+        try Mazerender.run(arguments: arguments + ["--model", agent, "--assets", SharedFixtures.assetDirectory])
     }
 
     static func table(_ path: String) throws -> CSVTable {
@@ -24,7 +26,7 @@ struct ChannelCommandTests {
 
     @Test("channels: channels.csv holds every channel once, ranked by F as ChannelRanking computes it; plots written")
     func channels() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         try Self.run(["channels", "--seeds", "0..<60", "--top", "3", "--map-seeds", "2", "--seed", "4", "--out", scratch.file("ch")])
         let table = try Self.table(scratch.file("ch/channels.csv"))
@@ -37,7 +39,7 @@ struct ChannelCommandTests {
         #expect(zip(f, f.dropFirst()).allSatisfy { $0 >= $1 })
         // The same ranking from the library, over the same levels and seed.
         let network = try ModelLocator.loadNetwork(explicit: Self.agent)
-        let own = try FigureContext(network: network, renderer: ObservationRenderer(assets: try RolloutFixtures.assets.get()))
+        let own = try FigureContext(network: network, renderer: ObservationRenderer(assets: try SharedFixtures.assets.get()))
         let layer = try ChannelLayer(ChannelLayer.defaultLabel, network: network)
         let ranking = try ChannelRanking.measure(evaluator: own.evaluator, layer: layer,
                                                  levels: (0..<60).map { LevelGenerator().generate(seed: $0) }, seed: 4)
@@ -66,7 +68,7 @@ struct ChannelCommandTests {
 
     @Test("scrub: each row's change and action from its own probabilities; summary from the rows; seeded")
     func scrub() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let arguments = ["scrub", "--seeds", "0..<30", "--samples", "2", "--channels", "24,13", "--pool", "1000000..<1003000"]
         try Self.run(arguments + ["--seed", "5", "--out", scratch.file("a")])
@@ -116,7 +118,7 @@ struct ChannelCommandTests {
 
     @Test("bad --channels and --layer values are refused with one line, before any folder is made")
     func refusals() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         for (arguments, expected) in [
             (["scrub", "--channels", "cheese"], "--channels 'cheese': channel 42 does not exist"),

@@ -1,10 +1,11 @@
+import DataJobs
 import Foundation
+import JobSupport
 import MazeObservation
-import MazerenderCLI
 import MazeSimulation
+import MazerenderCLI
 import ModelFiles
 import PolicyAnalysis
-import RenderJobs
 import Testing
 
 /// `mazerender dataset` feeds the bundled agent's training: every sample must show the state it claims and carry

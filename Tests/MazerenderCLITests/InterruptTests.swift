@@ -1,7 +1,8 @@
 import Foundation
+import Glibc
+import TestSupport
 import Testing
 #if canImport(Glibc)
-import Glibc
 #endif
 
 /// The `mazerender` program as a user runs it: signals and concurrent runs never leave a file under the requested
@@ -29,7 +30,7 @@ struct InterruptTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(executable, "mazerender is not built beside the tests"))
         process.arguments = arguments
-        process.currentDirectoryURL = RolloutFixtures.packageRoot
+        process.currentDirectoryURL = PackagePaths.root
         let errorPipe = Pipe()
         process.standardError = errorPipe
         process.standardOutput = FileHandle.nullDevice
@@ -81,11 +82,11 @@ struct InterruptTests {
           arguments: [SIGTERM, SIGINT])
     func signalDuringRollout(signal: Int32) throws {
         guard Self.executable != nil else { Issue.record("mazerender executable not found"); return }
-        let scratch = try RolloutFixtures.Scratch(), logs = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder(), logs = try ScratchFolder()
         defer { scratch.remove(); logs.remove() }
         let out = scratch.file("v.mp4")
         let pid = try Self.spawnWithDefaultSignals(
-            ["rollout", "--seeds", "0..20", "--out", out, "--model", RolloutFixtures.modelPath],
+            ["rollout", "--seeds", "0..20", "--out", out, "--model", SharedFixtures.modelPath],
             errorPath: logs.file("stderr.txt"))
         #expect(Self.waitForTemporaryFile(in: scratch.path, seconds: 60), "the rollout never started writing")
         usleep(300_000)
@@ -105,7 +106,7 @@ struct InterruptTests {
     @Test("two runs writing the same --out at once leave one complete file")
     func concurrentRunsSameOutput() throws {
         guard Self.executable != nil else { Issue.record("mazerender executable not found"); return }
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let out = scratch.file("obs.npy")
         let runs = try [("0..<150", 0), ("150..<300", 1)].map { seeds, _ in
@@ -131,7 +132,7 @@ extension InterruptTests {
     @Test("SIGTERM during dataset: no .npy, no temporary file, and the folder it made is gone")
     func signalDuringDataset() throws {
         guard Self.executable != nil else { Issue.record("mazerender executable not found"); return }
-        let scratch = try RolloutFixtures.Scratch(), logs = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder(), logs = try ScratchFolder()
         defer { scratch.remove(); logs.remove() }
         let out = scratch.file("data/shard0")
         let pid = try Self.spawnWithDefaultSignals(

@@ -1,10 +1,13 @@
+import ExperimentJobs
 import Foundation
 import ImpalaPolicy
-import MazerenderCLI
 import MazeObservation
 import MazeSimulation
-import RenderJobs
+import MazerenderCLI
+import OutputFiles
+import TestSupport
 import Testing
+import VideoJobs
 
 /// Numbers as data: `evaluate --json` and `rollout --trace` on the scale-1 reference checkpoint.
 @Suite("numbers out: evaluate --json, rollout --trace", .serialized)
@@ -19,12 +22,12 @@ struct NumbersOutTests {
         let job = EvaluationJob(inDistributionSeeds: try SeedList(texts.inDistribution).seeds,
                                 anywhereSeeds: try SeedList(texts.seeds).seeds,
                                 decisionSeeds: try SeedList(texts.decision).seeds, maxSteps: 64)
-        let network = try RolloutFixtures.network.get()
-        let report = try job.run(network: network, renderer: ObservationRenderer(assets: RolloutFixtures.assets.get()))
-        let source = EvaluationJob.ReportSource(modelPath: RolloutFixtures.modelPath, scale: network.scale,
+        let network = try SharedFixtures.network.get()
+        let report = try job.run(network: network, renderer: ObservationRenderer(assets: SharedFixtures.assets.get()))
+        let source = EvaluationJob.ReportSource(modelPath: SharedFixtures.modelPath, scale: network.scale,
                                                 seeds: texts.seeds, inDistributionSeeds: texts.inDistribution,
                                                 decisionSeeds: texts.decision)
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let path = scratch.file("report.json")
         try JSONFiles.write(job.json(report, source: source), to: path)
@@ -32,7 +35,7 @@ struct NumbersOutTests {
         let json = try Self.object(try String(contentsOfFile: path, encoding: .utf8))
 
         let options = try #require(json["options"] as? [String: Any])
-        #expect(options["model"] as? String == RolloutFixtures.modelPath)
+        #expect(options["model"] as? String == SharedFixtures.modelPath)
         #expect(options["scale"] as? Int == network.scale)
         #expect(options["seeds"] as? String == "0..9")
         #expect(options["in_distribution_seeds"] as? String == "1000000..1000004")
@@ -105,12 +108,12 @@ struct NumbersOutTests {
 
     @Test("rollout --trace: one line per step of every episode, argmax actions, procgen moves from (0, 0)")
     func rolloutTrace() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let video = scratch.file("rollout.mp4"), tracePath = scratch.file("trace.jsonl")
         let job = RolloutJob(seeds: [0, 1], variants: try ["original", "cheese:coeff=-1"].map { try RolloutVariantSpec(parsing: $0) },
                              maxSteps: 40, fps: 10, panelSide: 128)
-        let summary = try job.run(network: RolloutFixtures.network.get(), assets: RolloutFixtures.assets.get(), to: video,
+        let summary = try job.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(), to: video,
                                   trace: tracePath)
         #expect(try scratch.contents() == ["rollout.mp4", "trace.jsonl"])
         let lines = try String(contentsOfFile: tracePath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,19 +1,21 @@
 import ActivationPatching
 import ArgumentParser
+import ExperimentJobs
 import Foundation
+import JobSupport
 import MazeObservation
 import MazeSimulation
 import MazerenderCLI
 import OutputFiles
 import PolicyAnalysis
 import PolicyExperiments
-import RenderJobs
+import TestSupport
 import Testing
 
 /// `mazerender probe`: option checks, and a small run on the bundled agent whose files are read back.
 @Suite("linear probes (probe)", .serialized)
 struct ProbeJobTests {
-    static let bundledModel = RolloutFixtures.packageRoot.appendingPathComponent("Assets/agent/maze-rr5-scale1.pth").path
+    static let bundledModel = PackagePaths.root.appendingPathComponent("Assets/agent/maze-rr5-scale1.pth").path
 
     @Test("bad layers, targets, K, cells, channels and counts are usage errors of one line naming the option", arguments: [
         ["--layers", "embedder.block9.res1.resadd_out"], ["--targets", "cheese-z"], ["--targets", "cheese-x,cheese-x"],
@@ -44,10 +46,10 @@ struct ProbeJobTests {
     /// The job on the bundled agent, small: every file is there and means what it says.
     @Test("a small run writes samples, probes, summary and plots that agree with the levels and each other")
     func smallRun() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let network = try ModelLocator.loadNetwork(explicit: Self.bundledModel)
-        let renderer = ObservationRenderer(assets: try RolloutFixtures.assets.get())
+        let renderer = ObservationRenderer(assets: try SharedFixtures.assets.get())
         let layers = ["fc_policy_out", "embedder.block3.res2.resadd_out"]
         let experiment = LinearProbeExperiment(layers: layers, targets: [.cheeseX, .squareOpen(ProbeTarget.defaultSquare)],
                                                ks: [1, 4, 20], splitCount: 2, splitSeed: 3)
@@ -106,7 +108,7 @@ struct ProbeJobTests {
     @Test("batched sampling gives the samples of one episode at a time", arguments: [ActionSelection.argmax, .sample(seed: 9)])
     func lockstepEqualsBatchOne(selection: ActionSelection) throws {
         let network = try ModelLocator.loadNetwork(explicit: Self.bundledModel)
-        let evaluator = PolicyEvaluator(network: network, renderer: ObservationRenderer(assets: try RolloutFixtures.assets.get()))
+        let evaluator = PolicyEvaluator(network: network, renderer: ObservationRenderer(assets: try SharedFixtures.assets.get()))
         let sampling = ProbeSampling(maxSteps: 120, selection: selection)
         let seeds = Array(Int32(100)..<Int32(130))
         let batched = try sampling.collect(seeds: seeds, count: nil, evaluator: evaluator, blockSize: 7)
@@ -118,10 +120,10 @@ struct ProbeJobTests {
 
     @Test("a channel outside a layer's range and a one-class target are refused in one line")
     func refusesAtRunTime() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let network = try ModelLocator.loadNetwork(explicit: Self.bundledModel)
-        let renderer = ObservationRenderer(assets: try RolloutFixtures.assets.get())
+        let renderer = ObservationRenderer(assets: try SharedFixtures.assets.get())
         let tooHigh = ProbeJob(seeds: Array(0..<50), sampleCount: 10, sampling: ProbeSampling(),
                                experiment: LinearProbeExperiment(layers: ["embedder.block1.res1.resadd_out"], targets: [.cheeseX],
                                                                  channels: "3,40"))

@@ -2,13 +2,14 @@ import ActivationPatching
 import ArgumentParser
 import Foundation
 import ImpalaPolicy
+import JobSupport
 import MazeObservation
 import MazeSimulation
 import MazerenderCLI
 import OutputFiles
 import PolicyAnalysis
 import PolicyExperiments
-import RenderJobs
+import TestSupport
 import Testing
 
 /// `mazerender retarget` on the scale-1 reference checkpoint (32 channels at block 2): its numbers against
@@ -19,14 +20,13 @@ struct RetargetTests {
     static let groups = ["left", "down", "up", "right", "noop"]
 
     static func run(_ arguments: [String]) throws {
-        var command = try Mazerender.parseAsRoot(arguments + ["--model", RolloutFixtures.modelPath,
-                                                              "--assets", RolloutFixtures.assetDirectory])
-        try command.run()
+        try Mazerender.run(arguments: arguments + ["--model", SharedFixtures.modelPath,
+                                                              "--assets", SharedFixtures.assetDirectory])
     }
 
     static func evaluator() throws -> PolicyEvaluator {
-        PolicyEvaluator(network: try RolloutFixtures.network.get(),
-                        renderer: ObservationRenderer(assets: try RolloutFixtures.assets.get()))
+        PolicyEvaluator(network: try SharedFixtures.network.get(),
+                        renderer: ObservationRenderer(assets: try SharedFixtures.assets.get()))
     }
 
     static func table(_ path: String) throws -> CSVTable {
@@ -62,7 +62,7 @@ struct RetargetTests {
 
     @Test("normal = the unpatched path probability computed from `vfield --no-cheese --out F.json`")
     func normalEqualsVectorFieldJSON() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         for seed: Int32 in [0, 7] {
             try Self.run(["vfield", "--seed", "\(seed)", "--no-cheese", "--out", scratch.file("vf\(seed).json")])
@@ -151,7 +151,7 @@ struct RetargetTests {
 
     @Test("row = maze y (0 at the bottom), col = maze x; d_to_coord and the top-right divergence")
     func coordinates() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let seeds = Self.smallSeeds(3, size: 11)
         try Self.run(["retarget", "--seeds", seeds.map(String.init).joined(separator: ","), "--conditions", "normal",
@@ -186,7 +186,7 @@ struct RetargetTests {
 
     @Test("all three conditions: same bytes twice, summary and plots agree with the CSV, one heat map per level")
     func determinismAndOutputs() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let seeds = Self.smallSeeds(4, size: 9).map(String.init).joined(separator: ",")
         for name in ["a", "b"] {
@@ -275,7 +275,7 @@ struct RetargetTests {
               (["--max-size", "2"], "--max-size"),
           ])
     func refusals(_ extra: [String], naming option: String) throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         do {
             try Self.run(["retarget", "--seeds", "0", "--out", scratch.file("out")] + extra)

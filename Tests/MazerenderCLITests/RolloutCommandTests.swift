@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
+import JobSupport
 import MazerenderCLI
-import RenderJobs
+import TestSupport
 import Testing
+import VideoJobs
 
 /// `mazerender rollout` parsing, in process: defaults, `--sample [SEED]`, variants, and the checks made before any work.
 @Suite("rollout command parsing")
 struct RolloutCommandTests {
-    static let model = RolloutFixtures.modelPath
+    static let model = SharedFixtures.modelPath
 
     func parse(_ arguments: [String]) throws -> RolloutCommand {
         let command = try Mazerender.parseAsRoot(["rollout"] + arguments)

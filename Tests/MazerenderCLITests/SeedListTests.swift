@@ -1,7 +1,7 @@
-import Testing
 import ArgumentParser
+import MazeSimulation
 import MazerenderCLI
-import RenderJobs
+import Testing
 
 @Suite("Seed syntax and command-line parsing")
 struct SeedListTests {

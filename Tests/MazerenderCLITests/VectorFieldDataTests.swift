@@ -1,10 +1,12 @@
 import ArgumentParser
+import DataJobs
 import Foundation
 import ImpalaPolicy
 import MazeObservation
 import MazeSimulation
 import MazerenderCLI
-import RenderJobs
+import OutputFiles
+import TestSupport
 import Testing
 
 /// `vfield` / `vfield-diff` data (`--out F.json`, `--data F.json`) and the maze edits of the figure commands, run
@@ -16,13 +18,12 @@ struct VectorFieldDataTests {
 
     /// Runs `mazerender ARGUMENTS --model <reference> --assets <procgen>`.
     static func run(_ arguments: [String]) throws {
-        var command = try Mazerender.parseAsRoot(arguments + ["--model", RolloutFixtures.modelPath,
-                                                              "--assets", RolloutFixtures.assetDirectory])
-        try command.run()
+        try Mazerender.run(arguments: arguments + ["--model", SharedFixtures.modelPath,
+                                                              "--assets", SharedFixtures.assetDirectory])
     }
 
     /// Runs a command whose `--out` is `name` in a scratch directory and returns the parsed JSON object.
-    static func json(_ arguments: [String], in scratch: RolloutFixtures.Scratch, name: String = "vf.json") throws -> [String: Any] {
+    static func json(_ arguments: [String], in scratch: ScratchFolder, name: String = "vf.json") throws -> [String: Any] {
         try run(arguments + ["--out", scratch.file(name)])
         return try parse(scratch.file(name))
     }
@@ -73,14 +74,14 @@ struct VectorFieldDataTests {
 
     @Test("vfield JSON: schema, one cell per legal position, probs from logits, start cell equal to `logits`")
     func fieldData() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let data = try Self.json(["vfield", "--seed", "\(Self.seed)"], in: scratch)
         #expect(Set(data.keys) == ["seed", "maze_dim", "model", "patches", "cheese", "decision_square", "cells"])
         let maze = try Self.maze()
         #expect(data["seed"] as? Int == Int(Self.seed))
         #expect(data["maze_dim"] as? Int == maze.mazeDimension)
-        #expect(data["model"] as? String == RolloutFixtures.modelPath)
+        #expect(data["model"] as? String == SharedFixtures.modelPath)
         #expect((data["patches"] as? [String]) == [])
         #expect(Self.point(data["cheese"]) == maze.cheeseMaze)
         #expect(maze.decisionSquare != nil && Self.point(data["decision_square"]) == maze.decisionSquare)
@@ -95,8 +96,8 @@ struct VectorFieldDataTests {
         }
 
         // The start cell is what `mazerender logits` prints for the seed (another batch: a tolerance).
-        let jobs = PolicyJobs(network: try RolloutFixtures.network.get(),
-                              renderer: ObservationRenderer(assets: try RolloutFixtures.assets.get()),
+        let jobs = PolicyJobs(network: try SharedFixtures.network.get(),
+                              renderer: ObservationRenderer(assets: try SharedFixtures.assets.get()),
                               generator: LevelGenerator())
         let line = try jobs.logits(seed: Self.seed, edits: MazeEdits(), patches: []).text
         let printed = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -120,7 +121,7 @@ struct VectorFieldDataTests {
 
     @Test("vfield-diff JSON: original and patched per cell; the cheese vector changes the patched side")
     func diffData() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let plain = try Self.cells(try Self.json(["vfield", "--seed", "\(Self.seed)"], in: scratch, name: "plain.json"))
         let data = try Self.json(["vfield-diff", "--seed", "\(Self.seed)", "--patch", "cheese:coeff=-1"], in: scratch)
@@ -144,7 +145,7 @@ struct VectorFieldDataTests {
 
     @Test("--no-cheese and --cheese X,Y edit the maze the field is computed on")
     func editedData() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let removed = try Self.json(["vfield", "--seed", "\(Self.seed)", "--no-cheese"], in: scratch, name: "none.json")
         #expect(removed["cheese"] is NSNull)
@@ -165,7 +166,7 @@ struct VectorFieldDataTests {
 
     @Test("figures still render with edits: --data beside a PNG, an edited maze's picture differs")
     func editedFigures() throws {
-        let scratch = try RolloutFixtures.Scratch()
+        let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let seed = ["--seed", "\(Self.seed)"]
         try Self.run(["vfield"] + seed + ["--out", scratch.file("a.png"), "--data", scratch.file("a.json")])
@@ -184,7 +185,7 @@ struct VectorFieldDataTests {
         try Self.run(heat + ["--facing", "right", "--out", scratch.file("h-right.png")])
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.file("h.png")))
             != Data(contentsOf: URL(fileURLWithPath: scratch.file("h-right.png"))))
-        #expect(try Self.parse(scratch.file("a.json"))["model"] as? String == RolloutFixtures.modelPath)
+        #expect(try Self.parse(scratch.file("a.json"))["model"] as? String == SharedFixtures.modelPath)
     }
 
     @Test("usage errors: --mouse, --data with a .json --out, a --data that is not .json", arguments: [
@@ -194,7 +195,7 @@ struct VectorFieldDataTests {
     ])
     func refuses(arguments: [String], naming: String) {
         do {
-            _ = try Mazerender.parseAsRoot(arguments + ["--model", RolloutFixtures.modelPath])
+            _ = try Mazerender.parseAsRoot(arguments + ["--model", SharedFixtures.modelPath])
             Issue.record("\(arguments) was accepted")
         } catch {
             #expect(Mazerender.exitCode(for: error) == .validationFailure)

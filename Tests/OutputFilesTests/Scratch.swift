@@ -1,24 +1,11 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
+import TestSupport
+#if canImport(Glibc)
 #endif
 
 /// A fresh empty directory for one test, removed by `remove()`.
-struct Scratch {
-    let path: String
-
-    init(_ label: String = "outputfiles") throws {
-        path = NSTemporaryDirectory() + "\(label)-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Every entry, hidden ones (temporary files) included.
-    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
+typealias Scratch = ScratchFolder
 
 /// A tmpfs of `kilobytes` mounted on a fresh directory, for real "disk full" tests. `nil` where the machine
 /// does not allow mounting (not root, or in a container without the capability).

@@ -5,14 +5,13 @@ import MazeObservation
 import MazeSimulation
 import PolicyAnalysis
 import Tensors
+import TestSupport
 
 /// The scale-1 reference checkpoint and procgen's assets, found from this file's path, and the variants the
 /// rollout tests play: the original policy and the cheese vector (coefficient -1) of each seed.
 enum RolloutFixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let model = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/reference/impala/impala_s1_seed0_perturbed.pth")
+    static let packageRoot = PackagePaths.root
+    static let model = URL(fileURLWithPath: PackagePaths.referenceModel)
     static let assetDirectory = packageRoot.appendingPathComponent(ObservationAssets.relativeDirectory).path
     static let generator = LevelGenerator()
 

@@ -108,13 +108,13 @@ import Testing
         #expect(counts.allSatisfy { abs($0 - 400) < 80 })
     }
 
-    @Test func accuracyAndMajorityBaseline() {
+    @Test func accuracyAndMajorityBaseline() throws {
         #expect(Classification.accuracy(predicted: [true, false, true, true], actual: [true, true, true, false]) == 0.5)
         #expect(Classification.majorityClass([true, true, false]))
         #expect(!Classification.majorityClass([true, false]))  // tie: the smaller label, as scikit-learn
         #expect(Classification.majorityBaselineAccuracy(training: [false, false, true], test: [true, false, false, false]) == 0.75)
         // The reference rows: 120 of 516 reached the cheese, so always guessing "not reached" scores 396/516.
-        let outcomes = ReferenceData.filteredSeeds.map { ReferenceData.number($0, "reached_cheese") == 1 }
+        let outcomes = try ReferenceData.filteredSeeds.map { ReferenceData.number($0, "reached_cheese") == 1 }
         #expect(Classification.majorityBaselineAccuracy(training: outcomes, test: outcomes) == 396.0 / 516)
     }
 }

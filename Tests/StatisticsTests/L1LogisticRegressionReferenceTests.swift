@@ -14,8 +14,8 @@ import Testing
         let key = "a_claimed_sklearn_l1"
         let (names, z, outcomes) = try ReferenceData.design(for: key)
         let fit = try L1LogisticRegression.fit(features: z, outcomes: outcomes, names: names, c: 1)
-        let reference = ReferenceData.fit(key)
-        let coefficients = ReferenceData.named(key, "coefficients")
+        let reference = try ReferenceData.fit(key)
+        let coefficients = try ReferenceData.named(key, "coefficients")
         let referenceIntercept = reference["intercept"] as! Double
         #expect(fit.converged)
         #expect(fit.maximumSubgradient < 1e-9)

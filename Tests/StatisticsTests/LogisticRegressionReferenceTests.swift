@@ -16,19 +16,19 @@ import Testing
 /// there), and reports null standard errors for exactly the three we report as not identified.
 @Suite struct LogisticRegressionReferenceTests {
     @Test func filterGivesTheReadmeRowCount() throws {
-        #expect(ReferenceData.seeds.count == 1000)
-        #expect(ReferenceData.filteredSeeds.count == 516)
-        #expect(ReferenceData.regression["rows"] as? Int == 516)
-        let reached = ReferenceData.filteredSeeds.filter { ReferenceData.number($0, "reached_cheese") == 1 }.count
-        #expect(reached == ReferenceData.regression["reached"] as? Int)
+        #expect(try ReferenceData.seeds.count == 1000)
+        #expect(try ReferenceData.filteredSeeds.count == 516)
+        #expect(try ReferenceData.regression["rows"] as? Int == 516)
+        let reached = try ReferenceData.filteredSeeds.filter { ReferenceData.number($0, "reached_cheese") == 1 }.count
+        #expect(try reached == ReferenceData.regression["reached"] as? Int)
     }
 
     @Test func standardizationMatchesTheReferenceMeansAndDeviations() throws {
         let key = "b_notebook11_logit"
-        let names = ReferenceData.fit(key)["features"] as! [String]
-        let raw = ReferenceData.filteredSeeds.map { row in names.map { ReferenceData.number(row, $0)! } }
+        let names = try ReferenceData.fit(key)["features"] as! [String]
+        let raw = try ReferenceData.filteredSeeds.map { row in names.map { ReferenceData.number(row, $0)! } }
         let standardization = try Standardization(fitting: raw, names: names)
-        let means = ReferenceData.named(key, "feature_mean"), deviations = ReferenceData.named(key, "feature_std")
+        let means = try ReferenceData.named(key, "feature_mean"), deviations = try ReferenceData.named(key, "feature_std")
         for (j, name) in names.enumerated() {
             #expect(relativeDifference(standardization.means[j], means[name]!!) < 1e-13, "\(name) mean")
             #expect(relativeDifference(standardization.standardDeviations[j], deviations[name]!!) < 1e-13, "\(name) std")
@@ -39,9 +39,9 @@ import Testing
     func matchesStatsmodels(key: String) throws {
         let (names, z, outcomes) = try ReferenceData.design(for: key)
         let fit = try LogisticRegression.fit(features: z, outcomes: outcomes, names: names)
-        let reference = ReferenceData.fit(key)
-        let coefficients = ReferenceData.named(key, "coefficients")
-        let errors = ReferenceData.named(key, "standard_errors")
+        let reference = try ReferenceData.fit(key)
+        let coefficients = try ReferenceData.named(key, "coefficients")
+        let errors = try ReferenceData.named(key, "standard_errors")
 
         #expect(fit.converged)
         #expect(fit.rows == 516)

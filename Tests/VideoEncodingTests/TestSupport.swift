@@ -1,21 +1,16 @@
 import Foundation
+import TestSupport
 import VideoEncoding
 
 /// A fresh empty directory under the system temporary directory, removed by `cleanUp()`.
 struct ScratchDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "videoencoding-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
+    private let folder: ScratchFolder
+    init() throws { folder = try ScratchFolder("videoencoding-tests") }
+    var path: String { folder.path }
+    func file(_ name: String) -> String { folder.file(name) }
     /// Every entry, hidden ones included.
-    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
-
-    func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
+    func contents() throws -> [String] { try folder.contents() }
+    func cleanUp() { folder.remove() }
 }
 
 /// Synthetic test frames: a flat `background` with a `square`-coloured square moving right and down.

@@ -1,0 +1,122 @@
+import ActivationPatching
+import CairoGraphics
+import Charts
+import FigureJobs
+import Foundation
+import JobSupport
+import MazeRendering
+import MazeSimulation
+import OutputFiles
+import PolicyAnalysis
+import PolicyExperiments
+
+/// `mazerender channels`: rank every channel of a layer by how well its map locates the cheese
+/// (`ChannelRanking`) over the levels of `seeds` (as generated, mouse on its start square), and write into a
+/// folder:
+/// - `channels.csv`: one row per channel, best first: `channel, rank, f_score, probe_accuracy,
+///   mean_difference, correlation, top` (`top` 1 for the `top` best);
+/// - `ranking.png` / `.svg`: F score against rank (procgen-tools' "ranked f-test scores" plot), top channels
+///   marked and labelled;
+/// - `maps.png` / `.svg`: each top channel's map over the maze for the first `mapSeeds` levels (rows =
+///   channels, columns = levels; as many top channels as fit in a figure's 64 panels), through the `heatmap`
+///   figure path.
+public struct ChannelsJob: Sendable {
+    public var seeds: [Int32]
+    public var layer: String
+    public var top: Int
+    public var mapSeeds: Int
+    /// Seeds the random comparison cells and the probes' splits.
+    public var randomSeed: UInt64
+
+    public init(seeds: [Int32], layer: String = ChannelLayer.defaultLabel, top: Int = 8, mapSeeds: Int = 4,
+                randomSeed: UInt64 = 0) {
+        self.seeds = seeds
+        self.layer = layer
+        self.top = top
+        self.mapSeeds = mapSeeds
+        self.randomSeed = randomSeed
+    }
+
+    public static let tableName = "channels.csv"
+    public static let columns = ["channel", "rank", "f_score", "probe_accuracy", "mean_difference", "correlation", "top"]
+
+    /// Ranks, writes the folder and returns the ranking. - Throws: `JobError` (one line) for bad options or
+    /// output; `ChannelChoiceError` for the layer; forward and drawing errors.
+    public func run(context: FigureContext, to directory: String) throws -> ChannelRanking {
+        let channelLayer = try ChannelLayer(layer, network: context.network)
+        guard top >= 1, top <= channelLayer.channels else {
+            throw JobError(.top, "\(top) must be 1...\(channelLayer.channels), the channel count of \(layer)")
+        }
+        guard mapSeeds >= 0 else { throw JobError(.mapSeeds, "\(mapSeeds) must be at least 0") }
+        let levels = seeds.map { context.generator.generate(seed: $0) }
+        let withCheese = levels.filter { $0.cheese != nil }
+        guard withCheese.count >= 5 else {
+            throw JobError(.seeds, "gives \(withCheese.count) levels with cheese; ranking needs at least 5")
+        }
+        let folder: OutputDirectory
+        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        defer { folder.discard() }
+        let ranking = try ChannelRanking.measure(evaluator: context.evaluator, layer: channelLayer, levels: withCheese,
+                                                 seed: randomSeed)
+        let table = CSVTable(columns: Self.columns, rows: ranking.scores.map { score in
+            [String(score.channel), String(score.rank), Self.number(score.fScore), Self.number(score.probeAccuracy),
+             Self.number(score.meanDifference), Self.number(score.correlation), score.rank <= top ? "1" : "0"]
+        })
+        do { try table.write(to: directory + "/" + Self.tableName) } catch { throw JobError("\(error)") }
+        for ext in ["png", "svg"] {
+            try rankingChart(ranking).write(to: "\(directory)/ranking.\(ext)", width: 720, height: 480)
+        }
+        let mapLevels = Array(withCheese.prefix(mapSeeds))
+        if !mapLevels.isEmpty {
+            // A figure holds at most `FigureTemplate.maximumPanels` panels: draw as many top channels as fit.
+            let drawn = min(top, FigureTemplate.maximumPanels / mapLevels.count)
+            let template = mapsTemplate(channels: ranking.top(drawn), levels: mapLevels)
+            for ext in ["png", "svg"] { try FigureJobs.write(template, context: context, to: "\(directory)/maps.\(ext)") }
+        }
+        folder.keep()
+        return ranking
+    }
+
+    /// F score against rank, the top channels in a second colour with their indices as labels in the legend.
+    func rankingChart(_ ranking: ChannelRanking) -> ScatterPlot {
+        let all = ranking.scores
+        let shown = all.map { $0.fScore.isFinite ? $0.fScore : 0 }
+        let topNames = all.prefix(top).map { String($0.channel) }.joined(separator: ", ")
+        var chart = ScatterPlot(title: "Cheese-location F score by channel, \(short(layer)) (\(ranking.levelCount) levels)",
+                                xLabel: "channel rank", yLabel: "F score (cheese cell vs random cell)")
+        chart.curves.append(.init(points: zip(all.indices, shown).map { (x: Double($0 + 1), y: $1) }, color: .gray))
+        chart.series.append(.init(label: "other channels", x: all.indices.dropFirst(top).map { Double($0 + 1) },
+                                  y: Array(shown.dropFirst(top)), color: Color(red: 0.45, green: 0.45, blue: 0.45), alpha: 0.9))
+        chart.series.append(.init(label: "top \(top): \(topNames)", x: (1...min(top, all.count)).map(Double.init),
+                                  y: Array(shown.prefix(top)), color: Color(red: 0.84, green: 0.15, blue: 0.16), alpha: 1))
+        chart.yRange = 0...(Axis.paddedRange(shown).upperBound)
+        return chart
+    }
+
+    /// Heat-map panels: one row per channel, one column per level; a red dot on each level's cheese.
+    func mapsTemplate(channels: [Int], levels: [MazeState]) -> FigureTemplate {
+        var panels: [PanelTemplate] = []
+        for channel in channels {
+            for level in levels {
+                let seed = level.levelSeed ?? 0
+                var panel = PanelTemplate(kind: .heatmap, seed: seed, title: "channel \(channel), seed \(seed)")
+                panel.layer = layer
+                panel.channel = channel
+                panel.convention = HeatmapConvention.posts.rawValue
+                panel.opacity = 0.6
+                panel.marks = level.cheeseMaze.map { ["\($0.x),\($0.y)"] }
+                panels.append(panel)
+            }
+        }
+        return FigureTemplate(title: "Top cheese channels of \(short(layer)) (ranked over \(self.seeds.count) levels; red dot: cheese)",
+                              panelSize: 240, columns: levels.count, panels: panels)
+    }
+
+    private func short(_ label: String) -> String {
+        label.hasPrefix("embedder.") ? String(label.dropFirst("embedder.".count)) : label
+    }
+
+    static func number(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.6g", value) : (value > 0 ? "inf" : "nan")
+    }
+}

@@ -1,0 +1,174 @@
+import CairoGraphics
+import Charts
+import Foundation
+import ImpalaPolicy
+import JobSupport
+import OutputFiles
+import PolicyAnalysis
+import PolicyExperiments
+
+/// `mazerender scrub`: causal scrubbing of channel maps at the decision square (`ChannelScrubbing`) over the
+/// seeds that have one, written into a folder:
+/// - `scrub.csv`: one row per trial (seed × sample × location × channel set), see `columns`: the resampled
+///   cell in world coordinates (`cheese_x`, `cheese_y`), per channel its source level (`source_seeds`) and the
+///   world cell its mouse was put on (`source_mice`, `x:y`), so every source observation can be rebuilt;
+/// - `summary.csv` and `summary.md`: per condition, trials, greedy-action changes, mean and median change;
+/// - `scatter.png` / `.svg`: per (seed, sample), the change with same-location sources (x) against the change
+///   with different-location sources (y), chosen channels and the random control, with y = x.
+public struct ScrubJob: Sendable {
+    public var seeds: [Int32]
+    public var layer: String
+    /// `--channels` as written; nil for the model's own top cheese channels.
+    public var channels: String?
+    public var samples: Int
+    public var randomSeed: UInt64
+    /// Levels the resampled maps come from (`--pool`).
+    public var pool: [Int32]
+
+    public init(seeds: [Int32], layer: String = ChannelLayer.defaultLabel, channels: String? = nil, samples: Int = 1,
+                randomSeed: UInt64 = 0, pool: [Int32] = ScrubJob.defaultPool) {
+        self.seeds = seeds
+        self.layer = layer
+        self.channels = channels
+        self.samples = samples
+        self.randomSeed = randomSeed
+        self.pool = pool
+    }
+
+    /// 20,000 levels from seed 1,000,000: apart from the seeds experiments usually run on.
+    public static let defaultPool: [Int32] = Array(1_000_000..<1_020_000)
+
+    public static let columns = [
+        "seed", "sample", "location", "channel_set", "channels", "cheese_x", "cheese_y", "source_seeds",
+        "original_action", "patched_action", "action_changed", "change",
+    ] + ActionGroup.allCases.map { "original_p_\($0.rawValue)" } + ActionGroup.allCases.map { "patched_p_\($0.rawValue)" }
+        + ["source_mice"]
+
+    /// The most trials one run keeps in memory (and in one CSV), as `--seeds` count × `--samples`.
+    public static let maximumSeedSamples = 500_000
+
+    /// What a run produced, for the command's report.
+    public struct Result: Sendable {
+        public var choice: ChannelChoice
+        public var trials: [ScrubTrial]
+        public var summary: ScrubSummary
+        /// Seeds with a decision square (scrubbed) and without (skipped).
+        public var scrubbedSeeds: Int
+        public var skippedSeeds: Int
+        public var poolSeconds: Double
+        public var trialSeconds: Double
+    }
+
+    /// Runs every seed and writes the folder. `progress(done, total)` after each seed.
+    /// - Throws: `JobError` / `ChannelChoiceError` / `ScrubError` (one line each), forward and output errors.
+    public func run(evaluator: PolicyEvaluator, to directory: String, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
+        guard (1...1000).contains(samples) else { throw JobError(.samples, "\(samples) must be 1...1000") }
+        guard seeds.count * samples <= Self.maximumSeedSamples else {
+            throw JobError(.seeds, "(\(seeds.count)) × \(setting: .samples) (\(samples)) is over \(Self.maximumSeedSamples); split the seeds into several runs")
+        }
+        guard pool.count >= 100 else { throw JobError(.pool, "has \(pool.count) levels; give at least 100 (e.g. 1000000..<1020000)") }
+        let channelLayer = try ChannelLayer(layer, network: evaluator.network)
+        let choice = try ChannelChoice.resolve(channels, layer: channelLayer, evaluator: evaluator)
+        guard choice.channels.count * 2 <= channelLayer.channels else {
+            throw ScrubError.noRoomForControl(chosen: choice.channels.count, channels: channelLayer.channels)
+        }
+        let folder: OutputDirectory
+        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        defer { folder.discard() }
+
+        let poolStart = Date()
+        let scrubbing = ChannelScrubbing(evaluator: evaluator, layer: channelLayer, pool: LevelCellIndex(seeds: pool))
+        let trialStart = Date()
+        var trials: [ScrubTrial] = [], skipped = 0
+        for (index, seed) in seeds.enumerated() {
+            if let found = try scrubbing.trials(seed: seed, chosen: choice.channels, samples: samples, randomSeed: randomSeed) {
+                trials += found
+            } else {
+                skipped += 1
+            }
+            progress?(index + 1, seeds.count)
+        }
+        let trialSeconds = Date().timeIntervalSince(trialStart)
+        guard !trials.isEmpty else { throw JobError("none of \(setting: .seeds) has a decision square; give more seeds") }
+        let summary = ScrubSummary(trials)
+        do {
+            try CSVTable(columns: Self.columns, rows: trials.map(Self.row)).write(to: directory + "/scrub.csv")
+            try CSVTable(columns: ["location", "channel_set", "channels", "trials", "action_changed", "change_rate",
+                                  "mean_change", "median_change"],
+                         rows: summary.rows.map { row in
+                             [row.location.rawValue, row.channelSet.rawValue, row.channelSet == .chosen ? choice.name : "random",
+                              String(row.trials), String(row.actionChanged), String(format: "%.6f", row.changeRate),
+                              String(format: "%.6f", row.meanChange), String(format: "%.6f", row.medianChange)]
+                         }).write(to: directory + "/summary.csv")
+            try OutputFile.write(text: report(choice: choice, summary: summary, scrubbed: seeds.count - skipped, skipped: skipped),
+                                 to: directory + "/summary.md")
+        } catch { throw JobError("\(error)") }
+        for ext in ["png", "svg"] {
+            try scatter(trials, choice: choice).write(to: "\(directory)/scatter.\(ext)", width: 640, height: 600)
+        }
+        folder.keep()
+        return Result(choice: choice, trials: trials, summary: summary, scrubbedSeeds: seeds.count - skipped,
+                      skippedSeeds: skipped, poolSeconds: trialStart.timeIntervalSince(poolStart), trialSeconds: trialSeconds)
+    }
+
+    static func row(_ trial: ScrubTrial) -> [String] {
+        [String(trial.seed), String(trial.sample), trial.location.rawValue, trial.channelSet.rawValue,
+         trial.channels.map(String.init).joined(separator: "+"), String(trial.cheeseCell.x), String(trial.cheeseCell.y),
+         trial.sourceSeeds.map(String.init).joined(separator: "+"), trial.originalAction.rawValue,
+         trial.patchedAction.rawValue, trial.actionChanged ? "1" : "0", String(format: "%.6f", trial.change)]
+            + trial.original.map { String(format: "%.6f", $0) } + trial.patched.map { String(format: "%.6f", $0) }
+            + [trial.sourceMice.map { "\($0.x):\($0.y)" }.joined(separator: "+")]
+    }
+
+    /// procgen-tools' scatter: same-location change (x) against different-location change (y) per seed and sample.
+    func scatter(_ trials: [ScrubTrial], choice: ChannelChoice) -> ScatterPlot {
+        func pairs(_ set: ScrubChannels) -> (x: [Double], y: [Double]) {
+            var same: [String: Double] = [:], different: [String: Double] = [:]
+            for trial in trials where trial.channelSet == set {
+                let key = "\(trial.seed)/\(trial.sample)"
+                if trial.location == .same { same[key] = trial.change } else { different[key] = trial.change }
+            }
+            let keys = same.keys.filter { different[$0] != nil }.sorted()
+            return (keys.map { same[$0]! }, keys.map { different[$0]! })
+        }
+        let chosen = pairs(.chosen), control = pairs(.random)
+        let top = max(0.01, (chosen.x + chosen.y + control.x + control.y).max() ?? 0) * 1.05
+        var chart = ScatterPlot(title: "Resampling \(short(layer)) maps at the decision square",
+                                xLabel: "TV change, from mazes with the same cheese cell",
+                                yLabel: "TV change, from mazes with the cheese elsewhere",
+                                xRange: 0...top, yRange: 0...top)
+        // Many points overlap: fade them as the count grows. Legends say how often y > x (the contrast helps more).
+        let alpha = chosen.x.count > 1000 ? 0.3 : chosen.x.count > 200 ? 0.5 : 0.7
+        func above(_ pairs: (x: [Double], y: [Double])) -> String {
+            let count = zip(pairs.x, pairs.y).filter { $1 > $0 }.count
+            return String(format: "%.0f%% above y = x", 100 * Double(count) / Double(max(1, pairs.x.count)))
+        }
+        chart.series.append(.init(label: "\(choice.channels.count) random channels (control): \(above(control))",
+                                  x: control.x, y: control.y, color: Color(red: 0.12, green: 0.47, blue: 0.71), alpha: alpha))
+        chart.series.append(.init(label: "channels \(choice.name): \(above(chosen))", x: chosen.x, y: chosen.y,
+                                  color: Color(red: 0.84, green: 0.15, blue: 0.16), alpha: alpha))
+        chart.curves.append(.init(label: "y = x", points: [(x: 0, y: 0), (x: top, y: top)], color: .gray))
+        return chart
+    }
+
+    func report(choice: ChannelChoice, summary: ScrubSummary, scrubbed: Int, skipped: Int) -> String {
+        """
+        # Causal scrubbing at the decision square
+
+        Layer `\(layer)`, channels `\(choice.name)` (\(choice.channels.map(String.init).joined(separator: ", "))); \
+        \(scrubbed) seeds with a decision square (\(skipped) of `--seeds` have none), \(samples) sample(s) each, \
+        random seed \(randomSeed), source pool of \(pool.count) levels.
+
+        \(summary.markdown(channelsName: choice.name))
+        Change: total-variation distance between the 5-way grouped action distributions (LEFT, DOWN, UP, RIGHT, \
+        NOOP) before and after resampling; greedy action: the most probable group. procgen-tools' notebook paired \
+        the first 5 of the 15 raw probabilities with these names; the groups here sum the 15 properly.
+
+        """
+    }
+
+    private func short(_ label: String) -> String {
+        label.hasPrefix("embedder.") ? String(label.dropFirst("embedder.".count)) : label
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// A fresh empty folder for one test under the system's temporary folder, removed by `remove()`.
+public struct ScratchFolder: Sendable {
+    public let path: String
+
+    /// - Parameter label: starts the folder's name, to tell whose leftovers are whose.
+    public init(_ label: String = "mazerender-tests") throws {
+        path = NSTemporaryDirectory() + "\(label)-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    public var url: URL { URL(fileURLWithPath: path, isDirectory: true) }
+
+    /// `name` inside the folder.
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    /// Every entry, hidden ones (temporary files) included, sorted.
+    public func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
+
+    public func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
