@@ -58,7 +58,7 @@ public struct RetargetJob: Sendable {
                     progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
         guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
         guard !experiment.conditions.isEmpty else { throw JobError(.conditions, ": name at least one condition") }
-        do { try experiment.check(network: network) } catch { throw JobError(.channels, "/\(setting: .layer): \(error)") }
+        do { try experiment.check(network: network) } catch { throw JobError("\(setting: .channels)/\(setting: .layer): \(error)") }
         let sprites: MazeSprites
         do { sprites = try MazeSprites(assets: renderer.assets) } catch { throw JobError("\(error)") }
         let folder: OutputDirectory

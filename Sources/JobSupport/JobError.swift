@@ -2,10 +2,9 @@
 /// command-line flags; a front end maps each setting to its own word for it (the CLI to `--max-steps`, the
 /// explorer to a query field, a Swift caller reads `maxSteps`).
 public enum JobSetting: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    case model, seeds, out, resume, maxSteps, sample, coefficients, features, shard
-    case layer, channels, top, mapSeeds, samples, pool, value, background, conditions, maxSize, heatmaps
-    case targets, sampling, trace, variants, patches, actions, mouse, cheese, mazeSizes, onPolicyModel
-    case template, convention, json, title
+    case model, seeds, out, resume, maxSteps, coefficients, mazeSizes, json
+    case layer, channels, top, mapSeeds, samples, pool, conditions, targets
+    case trace, patches
 
     /// The setting's name as a Swift caller writes it (`maxSteps`).
     public var description: String { rawValue }
@@ -55,7 +54,7 @@ public struct JobError: Error, CustomStringConvertible, Equatable, Sendable {
     public func text(naming name: (JobSetting) -> String) -> String {
         let rest = message.text(naming: name)
         guard let setting else { return rest }
-        return rest.isEmpty ? name(setting) : name(setting) + ((rest.hasPrefix(":") || rest.hasPrefix("/") ? "" : " ")) + rest
+        return rest.isEmpty ? name(setting) : name(setting) + (message.startsWithSeparator ? "" : " ") + rest
     }
 
     /// The line with settings named as a Swift caller writes them.
@@ -99,10 +98,10 @@ public struct JobMessage: Sendable, Equatable, ExpressibleByStringInterpolation,
         }
     }
 
-    /// Whether the text starts with `:` or `/`, written right after a setting's name without a space.
+    /// Whether the text starts with `:`, written right after a setting's name without a space.
     var startsWithSeparator: Bool {
         guard case let .text(first)? = parts.first else { return false }
-        return first.hasPrefix(":") || first.hasPrefix("/")
+        return first.hasPrefix(":")
     }
 
     /// The two messages one after the other (for long messages split over lines).

@@ -4,16 +4,16 @@ import MazeObservation
 
 /// The one place that decides which policy checkpoint a job uses.
 public enum ModelLocator {
-    /// The checkpoint to load: `explicit` (the `model` setting) when given, else the default agent.
+    /// The checkpoint to load: `explicit` (the `model` setting) when given, else `fallback` (the default agent).
     /// - Throws: `JobError` about `model` when neither exists, saying how to give one.
-    public static func modelURL(explicit: String?) throws(JobError) -> URL {
+    public static func modelURL(explicit: String?, fallback: URL? = defaultModelURL()) throws(JobError) -> URL {
         if let explicit {
             guard FileManager.default.isReadableFile(atPath: explicit) else {
                 throw JobError(.model, "\(explicit): no readable file there; give a .pth or .safetensors checkpoint")
             }
             return URL(fileURLWithPath: explicit)
         }
-        if let bundled = defaultModelURL() { return bundled }
+        if let fallback { return fallback }
         throw JobError("no policy checkpoint: pass \(setting: .model) FILE (a .pth or .safetensors IMPALA checkpoint), set \(environmentVariable), or run from the mazerender package, whose \(bundledRelativePath) is the default")
     }
 

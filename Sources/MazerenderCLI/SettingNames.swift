@@ -4,10 +4,9 @@ import JobSupport
 /// The only place that turns the jobs' settings into this program's option names.
 extension JobSetting {
     /// The option a user types for this setting, e.g. `--max-steps` for `maxSteps`.
-    var optionName: String {
+    public var optionName: String {
         switch self {
         case .coefficients: return "--coeffs"
-        case .background: return "--default"
         case .patches: return "--patch"
         default:
             // camelCase to kebab-case: maxSteps -> --max-steps.
@@ -26,13 +25,13 @@ extension JobSetting {
 
 extension JobError {
     /// The error's line with settings written as options (`--max-steps 0 must be at least 1`).
-    var cliText: String { text(naming: \.optionName) }
+    public var cliText: String { text(naming: \.optionName) }
 }
 
 /// A job's failure as the command line reports it: the line in option names, exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ error: JobError) { description = error.cliText }
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ error: JobError) { description = error.cliText }
 }
 
 /// A usage error (exit 64) from any failure found while checking options: a job's error in option names, any

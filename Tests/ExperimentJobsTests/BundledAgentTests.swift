@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// The bundled agent is every command's default model, and its model card's evaluation must be reproducible.
-@Suite("bundled agent")
+@Suite("bundled agent", .tags(.slow), SlowTests.trait)
 struct BundledAgentTests {
     static let packageRoot = PackagePaths.root
 

@@ -1,11 +1,12 @@
 import Explorer
 import Foundation
+import TestSupport
 import Testing
 
 /// The page in a real browser: headless Chromium driven by Selenium (`browser_test.py`), against
 /// `mazerender serve --port 0` (its own process, on a free port). Scripts/setup.sh installs chromium, chromium-driver and Selenium; without
 /// them this test fails and says so (it does not skip).
-@Suite("explorer page in Chromium", .serialized)
+@Suite("explorer page in Chromium", .serialized, .tags(.slow), SlowTests.trait)
 struct ExplorerBrowserTests {
     typealias F = ExplorerFixtures
     static let script = F.packageRoot.appendingPathComponent("Tests/ExplorerTests/browser_test.py").path

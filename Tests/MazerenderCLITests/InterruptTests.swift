@@ -7,7 +7,7 @@ import Testing
 
 /// The `mazerender` program as a user runs it: signals and concurrent runs never leave a file under the requested
 /// name, nor a hidden temporary file.
-@Suite("interrupted and concurrent runs of the program", .serialized)
+@Suite("interrupted and concurrent runs of the program", .serialized, .tags(.slow), SlowTests.trait)
 struct InterruptTests {
     /// The `mazerender` executable built beside this test bundle (`swift test` builds every product).
     static let executable: String? = {

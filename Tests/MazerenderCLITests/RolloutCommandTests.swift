@@ -74,12 +74,15 @@ struct RolloutCommandTests {
         #expect(message.contains(expected), "\(message)")
     }
 
-    @Test("without a bundled agent --model is required, and the message says so",
-          .enabled(if: ModelLocator.defaultModelURL() == nil, "a bundled agent or $MAZERENDER_MODEL is installed"))
+    @Test("without a bundled agent --model is required, and the message says so")
     func modelRequired() throws {
-        let (message, code) = failure(["--out", "/tmp/v.mp4"])
-        #expect(code == 64)
-        #expect(message.contains("--model"))
+        do {
+            _ = try ModelLocator.modelURL(explicit: nil, fallback: nil)
+            Issue.record("a model was found without --model and without a default agent")
+        } catch {
+            #expect(error.text(naming: { "<\($0)>" }).contains("pass <model> FILE"), "\(error)")
+            #expect(CommandFailure(error).description.contains("pass --model FILE"), "\(error)")
+        }
     }
 
     @Test("an unreadable --model is a runtime error naming the file")
@@ -94,5 +97,21 @@ struct RolloutCommandTests {
     func variantSyntax(text: String, name: String, patches: Int) throws {
         let variant = try RolloutVariantSpec(parsing: text)
         #expect(variant.name == name && variant.patches.count == patches)
+    }
+}
+
+/// Every setting a job can name is an option of some subcommand, under the name the CLI prints for it.
+@Test("each job setting maps to an option the CLI has")
+func everySettingIsAnOption() {
+    var helps: [String] = []
+    func collect(_ command: any ParsableCommand.Type) {
+        helps.append(Mazerender.helpMessage(for: command))
+        command.configuration.subcommands.forEach(collect)
+    }
+    collect(Mazerender.self)
+    let all = helps.joined(separator: "\n")
+    for setting in JobSetting.allCases {
+        #expect(all.contains(setting.optionName + " ") || all.contains(setting.optionName + "\n")
+                || all.contains(setting.optionName + ","), "\(setting) -> \(setting.optionName) is no option")
     }
 }

@@ -13,6 +13,14 @@ import Testing
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { "\(harness)/\($0)" }
     }
 
+    /// The parameterised tests below pass with zero cases if the corpus moves or empties: this one fails then.
+    @Test func everyHarnessHasItsSeeds() {
+        for (harness, least) in [("LegacyCheckpointFuzzer", 2), ("ZipCheckpointFuzzer", 1), ("SafeTensorsFuzzer", 1),
+                                 ("NumpyFuzzer", 5)] {
+            #expect(Self.seeds(harness).count >= least, "Fuzz/Corpus/\(harness) holds fewer than \(least) seeds")
+        }
+    }
+
     @Test(arguments: seeds("LegacyCheckpointFuzzer") + seeds("ZipCheckpointFuzzer") + seeds("SafeTensorsFuzzer"))
     func checkpointSeedsLoad(seed: String) throws {
         let loaded = try CheckpointReader.loadStateDict(contentsOf: Self.corpus.appendingPathComponent(seed))

@@ -7,7 +7,7 @@ import VideoJobs
 /// The pipelined rollout job (encoder on its own thread, unchanged frames not redrawn, changed regions converted)
 /// against the serial reference (every frame drawn, converted whole and encoded on one thread, same encoder
 /// settings): the files must be identical, and the pipeline's memory bounded.
-@Suite("pipelined rollout videos equal the serial reference byte for byte", .serialized)
+@Suite("pipelined rollout videos equal the serial reference byte for byte", .serialized, .tags(.slow), SlowTests.trait)
 struct RolloutPipelineTests {
     @Test("MP4 and GIF: identical bytes, episodes and frame counts; the decoded MP4 has every frame",
           arguments: ["mp4", "gif"])

@@ -9,7 +9,7 @@ import VideoJobs
 
 /// The whole rollout job on the scale-1 reference checkpoint: decode what it wrote and check that it means what
 /// the summary says (codec, pixel format, size, one frame per rendered frame, duration).
-@Suite("rollout videos decode to the frames the job rendered", .serialized)
+@Suite("rollout videos decode to the frames the job rendered", .serialized, .tags(.slow), SlowTests.trait)
 struct RolloutVideoTests {
     /// Two seeds, 12 moves at most, small panels: a fast job.
     static func job(layout: RolloutJob.Layout = .sequential, seeds: [Int32] = [0, 1], variants: [String] = ["original", "cheese:coeff=-1"]) throws -> RolloutJob {
