@@ -54,12 +54,8 @@ public struct DatasetJob: Sendable {
     /// samples whatever the number of seeds; the files appear only when all are complete. A folder this made is
     /// removed again on failure or interruption.
     public func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
-        let files: DatasetFiles, folder: OutputDirectory
-        do {
-            folder = try InterruptCleanup.makeOutputDirectory(directory)
-        } catch {
-            throw JobError("dataset \(directory): \(error)")
-        }
+        let files: DatasetFiles
+        let folder = try OutputFolder(directory)
         do {
             files = try DatasetFiles(directory: directory)
         } catch {

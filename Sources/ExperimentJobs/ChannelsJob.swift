@@ -53,8 +53,7 @@ public struct ChannelsJob: Sendable {
         guard withCheese.count >= 5 else {
             throw JobError(.seeds, "gives \(withCheese.count) levels with cheese; ranking needs at least 5")
         }
-        let folder: OutputDirectory
-        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        let folder = try OutputFolder(directory)
         defer { folder.discard() }
         let ranking = try ChannelRanking.measure(evaluator: context.evaluator, layer: channelLayer, levels: withCheese,
                                                  seed: randomSeed)

@@ -64,8 +64,7 @@ public struct ProbeJob: Sendable {
                 throw JobError(ProbeError.badLayer(layer).description)
             }
         }
-        let folder: OutputDirectory
-        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        let folder = try OutputFolder(directory)
         var keep = false
         defer { if !keep { folder.discard() } }
 

@@ -30,7 +30,7 @@ extension ProbeJob {
     /// The per-layer plots (score against K) and the per-target plots (score across layers, a line per K).
     static func plots(_ results: [ProbeResult], to folder: String) throws {
         do {
-            let made = try InterruptCleanup.makeOutputDirectory(folder)
+            let made = try OutputFolder(folder)
             func save(_ chart: ScatterPlot, _ name: String) throws {
                 for ext in ["png", "svg"] { try chart.write(to: "\(folder)/\(name).\(ext)", width: 720, height: 480) }
             }

@@ -61,8 +61,7 @@ public struct RetargetJob: Sendable {
         do { try experiment.check(network: network) } catch { throw JobError("\(setting: .channels)/\(setting: .layer): \(error)") }
         let sprites: MazeSprites
         do { sprites = try MazeSprites(assets: renderer.assets) } catch { throw JobError("\(error)") }
-        let folder: OutputDirectory
-        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        let folder = try OutputFolder(directory)
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
         let started = Date()
         var rows: [RetargetingRow] = []

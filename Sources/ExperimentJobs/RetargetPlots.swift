@@ -1,6 +1,7 @@
 import CairoGraphics
 import Charts
 import Foundation
+import JobSupport
 import MazeRendering
 import MazeSimulation
 import OutputFiles
@@ -12,7 +13,7 @@ enum RetargetPlots {
     /// probability of the targets in each bin, markers joined by a line.
     static func write(_ summary: RetargetingSummary, conditions: [RetargetingCondition], levels: Int,
                       to folder: String) throws {
-        let made = try InterruptCleanup.makeOutputDirectory(folder)
+        let made = try OutputFolder(folder)
         let style = ChartStyle()
         func chart(_ bins: (RetargetingSummary.Condition) -> [RetargetingSummary.Bin], width: Int, title: String,
                    xLabel: String) -> ScatterPlot {
@@ -50,7 +51,7 @@ enum RetargetPlots {
     /// One PNG per level: a panel per condition, target squares red with opacity 0.9 · probability.
     static func writeHeatmaps(_ levels: [RetargetingLevel], sprites: MazeSprites, to folder: String) throws {
         guard !levels.isEmpty else { return }
-        let made = try InterruptCleanup.makeOutputDirectory(folder)
+        let made = try OutputFolder(folder)
         let renderer = FigureRenderer(sprites: sprites)
         for level in levels {
             let panels = level.conditions.enumerated().map { c, condition -> FigurePanel in

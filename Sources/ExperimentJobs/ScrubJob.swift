@@ -73,8 +73,7 @@ public struct ScrubJob: Sendable {
         guard choice.channels.count * 2 <= channelLayer.channels else {
             throw ScrubError.noRoomForControl(chosen: choice.channels.count, channels: channelLayer.channels)
         }
-        let folder: OutputDirectory
-        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        let folder = try OutputFolder(directory)
         defer { folder.discard() }
 
         let poolStart = Date()

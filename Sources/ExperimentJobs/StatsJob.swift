@@ -57,8 +57,7 @@ public struct StatsJob: Sendable {
         let columns = BehaviourRow.columns(coefficients: coefficients)
         let info = StatsRun(seeds: seedsText, shard: shard, maxSteps: maxSteps, sample: sampleSeed,
                             coefficients: coefficients, model: model, columns: columns)
-        let folder: OutputDirectory
-        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        let folder = try OutputFolder(directory)
         let journalPath = directory + "/" + Self.journalName, runPath = directory + "/" + Self.runName
         var finished: [Int32: [String]] = [:]
         if FileManager.default.fileExists(atPath: journalPath) {
@@ -194,8 +193,7 @@ extension StatsJob {
         var whole = runs[0].1
         whole.shard = nil
         let table = CSVTable(columns: whole.columns, rows: rows)
-        let folder: OutputDirectory
-        do { folder = try InterruptCleanup.makeOutputDirectory(directory) } catch { throw JobError(.out, "\(error)") }
+        let folder = try OutputFolder(directory)
         do {
             try whole.write(to: directory + "/" + runName)
             try table.write(to: directory + "/" + tableName)

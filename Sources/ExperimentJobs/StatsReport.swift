@@ -64,7 +64,7 @@ public enum StatsReport {
     }
 
     static func plots(_ analysis: BehaviourAnalysis, table: CSVTable, run: StatsRun, to folder: String) throws {
-        let made = try InterruptCleanup.makeOutputDirectory(folder)
+        let made = try OutputFolder(folder)
         func save(_ chart: some Chart, _ name: String, width: Double = 640, height: Double = 480) throws {
             for ext in ["png", "svg"] { try chart.write(to: "\(folder)/\(name).\(ext)", width: width, height: height) }
         }
