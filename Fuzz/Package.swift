@@ -23,8 +23,8 @@ let harnesses: [(name: String, products: [String])] = [
     ("NumpyFuzzer", ["ModelFiles"]),
     ("FigureTemplateFuzzer", ["MazeRendering", "ActivationPatching"]),
     ("PatchSpecFuzzer", ["ActivationPatching"]),
-    ("SeedListFuzzer", ["RenderJobs"]),
-    ("VariantSpecFuzzer", ["RenderJobs"]),
+    ("SeedListFuzzer", ["MazeSimulation"]),
+    ("VariantSpecFuzzer", ["MazerenderJobs"]),
 ]
 
 let package = Package(

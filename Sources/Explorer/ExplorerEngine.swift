@@ -7,7 +7,7 @@ import PolicyAnalysis
 import Tensors
 
 /// The analysis behind the explorer's API, all of it delegated: mazes from `MazeQuery` (MazeSimulation), patch
-/// specs resolved by `resolveEdits` (RenderJobs, as the CLI resolves them), vector fields (`VectorField`),
+/// specs resolved by `resolveEdits` (PolicyAnalysis, as the CLI resolves them), vector fields (`VectorField`),
 /// activations (`PolicyEvaluator.activations`) and rollouts (`Rollouts.play`).
 ///
 /// Work runs one request at a time on a serial queue (the forward pass already uses every core), off Swift's

@@ -7,7 +7,7 @@ import MazeObservation
 import MazeRendering
 import OutputFiles
 import PolicyAnalysis
-// Internal: clients of RenderJobs need not load VideoEncoding (and its C module) to use the job.
+// Internal: clients of VideoJobs need not load VideoEncoding (and its C module) to use the job.
 internal import VideoEncoding
 
 /// A flag another thread (a Ctrl-C handler, a test) sets to stop a running job; the job then throws

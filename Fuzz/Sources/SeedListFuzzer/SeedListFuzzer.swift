@@ -1,5 +1,5 @@
 import CLibFuzzer
-import RenderJobs
+import MazeSimulation
 
 /// `--seeds` syntax: every list that parses holds at most `SeedList.maximumCount` seeds, all non-negative.
 func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

@@ -1,5 +1,5 @@
 import CLibFuzzer
-import RenderJobs
+import VideoJobs
 
 /// `rollout --variants` syntax: `original`, `NAME=SPEC`, specs joined by `;`.
 func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
