@@ -69,7 +69,7 @@ let package = Package(
 
         // Jobs: settings in, files out, one shape (`Job`: a settings value, a progress callback, a result value),
         // errors that name settings, never command-line flags. One target per role over JobSupport.
-        .target(name: "JobSupport", dependencies: ["ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyAnalysis"]),
+        .target(name: "JobSupport", dependencies: ["ImpalaPolicy", "MazeObservation", "OutputFiles"]),
         .target(name: "FigureJobs", dependencies: [
             "JobSupport", "ActivationPatching", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
             "MazeSimulation", "OutputFiles", "PolicyAnalysis", "Tensors",

@@ -37,13 +37,4 @@ public enum OutputCheck {
             throw JobError(setting, "\(path): \(error.description)")
         }
     }
-
-    /// Writes `bytes` atomically (temporary file, fsync, rename). - Throws: `JobError` naming the path.
-    public static func write(_ bytes: [UInt8], to path: String) throws(JobError) {
-        do {
-            try OutputFile.write(bytes, to: path)
-        } catch {
-            throw JobError(error.description)
-        }
-    }
 }

@@ -108,9 +108,8 @@ public struct StatsRunCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let modelURL = try ModelLocator.modelURL(explicit: modelOptions.model)
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        let digest = SHA256.hexDigest([UInt8]((try? Data(contentsOf: modelURL)) ?? Data()))
+        // The digest is of the bytes the network was read from; a checkpoint that cannot be read stops the run.
+        let model = try ModelLocator.load(explicit: modelOptions.model)
         let shard = try resolvedShard()
         let job = StatsJob(seeds: seeds.seeds, seedsText: seeds.text, shard: shard, maxSteps: maxSteps,
                            sampleSeed: sample, coefficients: try coefficients, resume: resume,
@@ -118,8 +117,8 @@ public struct StatsRunCommand: ParsableCommand {
         let started = Date()
         let reporter = CountProgress(name: "stats", unit: "seeds")
         if let shard { FileHandle.standardError.write(Data("stats: shard \(shard), \(job.shardSeeds.count) seeds\n".utf8)) }
-        let table = try job.run(network: network, renderer: try assetOptions.renderer(),
-                                model: StatsRun.Model(path: modelURL.path, sha256: digest), to: out,
+        let table = try job.run(network: model.network, renderer: try assetOptions.renderer(),
+                                model: StatsRun.Model(path: model.path, sha256: model.sha256), to: out,
                                 progress: reporter.report)
         reporter.finish()
         let seconds = Date().timeIntervalSince(started)
