@@ -69,7 +69,7 @@ let package = Package(
 
         // Jobs: settings in, files out, one shape (`Job`: a settings value, a progress callback, a result value),
         // errors that name settings, never command-line flags. One target per role over JobSupport.
-        .target(name: "JobSupport", dependencies: ["ImpalaPolicy", "MazeObservation", "OutputFiles"]),
+        .target(name: "JobSupport", dependencies: ["ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyAnalysis"]),
         .target(name: "FigureJobs", dependencies: [
             "JobSupport", "ActivationPatching", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
             "MazeSimulation", "OutputFiles", "PolicyAnalysis", "Tensors",
@@ -105,7 +105,7 @@ let package = Package(
         ]),
         .target(name: "MazerenderCLI", dependencies: [
             "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazerenderBenchmarks", "Explorer",
-            "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation", "ModelFiles", "OutputFiles",
+            "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles",
             "PolicyAnalysis", "PolicyExperiments", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -113,7 +113,7 @@ let package = Package(
 
         // Shared by the test targets: package and reference paths (one clear line when ../shared/reference is
         // missing), scratch folders, the slow-suite switch.
-        .target(name: "TestSupport", dependencies: ["ImpalaPolicy", "MazeObservation"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ImpalaPolicy", "JobSupport", "MazeObservation"], path: "Tests/TestSupport"),
         .testTarget(name: "OutputFilesTests", dependencies: ["OutputFiles", "CairoGraphics", "VideoEncoding", "ModelFiles", "TestSupport"]),
         .testTarget(name: "CairoGraphicsTests", dependencies: ["CairoGraphics", "OutputFiles", "TestSupport"]),
         .testTarget(name: "VideoEncodingTests", dependencies: ["VideoEncoding", "CFFmpeg", "OutputFiles", "TestSupport"]),

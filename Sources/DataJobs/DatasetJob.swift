@@ -9,7 +9,7 @@ import PolicyAnalysis
 /// `mazerender dataset`: imitation-learning data for training a maze agent. For each level, mouse positions
 /// are drawn from the open cells (not the cheese's) and labelled with the first move of the shortest path to
 /// the cheese (procgen actions 1 left, 3 down, 5 up, 7 right). Levels without cheese are skipped.
-public struct DatasetJob: Sendable {
+public struct DatasetJob: Job {
     public var seeds: [Int32]
     public var generator: LevelGenerator
     /// Positions drawn per level, without replacement (all of them when the level has fewer).
@@ -25,7 +25,9 @@ public struct DatasetJob: Sendable {
     public var mazeSizes: ClosedRange<Int>
 
     public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, pathCellsPerLevel: Int = 0,
-                samplingSeed: UInt32, onPolicy: OnPolicySampling? = nil, mazeSizes: ClosedRange<Int> = 3...25) {
+                samplingSeed: UInt32, onPolicy: OnPolicySampling? = nil, mazeSizes: ClosedRange<Int> = 3...25,
+                out: String) {
+        self.out = out
         self.seeds = seeds
         self.generator = generator
         self.cellsPerLevel = cellsPerLevel
@@ -34,6 +36,11 @@ public struct DatasetJob: Sendable {
         self.onPolicy = onPolicy
         self.mazeSizes = mazeSizes
     }
+
+    /// The output folder.
+    public var out: String
+
+    public typealias Result = Summary
 
     public struct Summary: Sendable {
         public let samples: Int
@@ -53,7 +60,11 @@ public struct DatasetJob: Sendable {
     /// Samples stream into the five files as they are made (`NumpyStreamWriter`), so memory stays at one level's
     /// samples whatever the number of seeds; the files appear only when all are complete. A folder this made is
     /// removed again on failure or interruption.
-    public func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Summary {
+        try write(to: out, renderer: context.renderer)
+    }
+
+    private func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
         let files: DatasetFiles
         let folder = try OutputFolder(directory)
         do {

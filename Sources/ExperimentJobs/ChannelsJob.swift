@@ -20,16 +20,22 @@ import PolicyExperiments
 /// - `maps.png` / `.svg`: each top channel's map over the maze for the first `mapSeeds` levels (rows =
 ///   channels, columns = levels; as many top channels as fit in a figure's 64 panels), through the `heatmap`
 ///   figure path.
-public struct ChannelsJob: Sendable {
+public struct ChannelsJob: Job {
     public var seeds: [Int32]
     public var layer: String
     public var top: Int
     public var mapSeeds: Int
     /// Seeds the random comparison cells and the probes' splits.
     public var randomSeed: UInt64
+    /// How seeds become levels.
+    public var generator: LevelGenerator
+    /// The output folder.
+    public var out: String
 
     public init(seeds: [Int32], layer: String = ChannelLayer.defaultLabel, top: Int = 8, mapSeeds: Int = 4,
-                randomSeed: UInt64 = 0) {
+                randomSeed: UInt64 = 0, generator: LevelGenerator = LevelGenerator(), out: String) {
+        self.generator = generator
+        self.out = out
         self.seeds = seeds
         self.layer = layer
         self.top = top
@@ -42,7 +48,15 @@ public struct ChannelsJob: Sendable {
 
     /// Ranks, writes the folder and returns the ranking. - Throws: `JobError` (one line) for bad options or
     /// output; `ChannelChoiceError` for the layer; forward and drawing errors.
-    public func run(context: FigureContext, to directory: String) throws -> ChannelRanking {
+    public typealias Result = ChannelRanking
+
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> ChannelRanking {
+        let figures = try FigureContext(network: context.network, renderer: context.renderer, generator: generator,
+                                        modelPath: context.modelPath)
+        return try run(context: figures, to: out)
+    }
+
+    private func run(context: FigureContext, to directory: String) throws -> ChannelRanking {
         let channelLayer = try ChannelLayer(layer, network: context.network)
         guard top >= 1, top <= channelLayer.channels else {
             throw JobError(.top, "\(top) must be 1...\(channelLayer.channels), the channel count of \(layer)")

@@ -1,6 +1,7 @@
 import ActivationPatching
 import Foundation
 import ImpalaPolicy
+import JobSupport
 import MazeObservation
 import MazeSimulation
 import PolicyAnalysis
@@ -11,7 +12,7 @@ import PolicyAnalysis
 ///    top-right 5x5 region first (among levels whose cheese lies outside that region).
 /// 3. The posts' headline test: at the decision square of each level that has one, the probability of the
 ///    step toward the cheese without a patch and with the level's cheese vector subtracted (coefficient -1).
-public struct EvaluationJob: Sendable {
+public struct EvaluationJob: Job {
     public var inDistributionSeeds: [Int32]
     public var randRegion: Int
     public var anywhereSeeds: [Int32]
@@ -69,8 +70,15 @@ public struct EvaluationJob: Sendable {
         }
     }
 
-    public func run(network: ImpalaNetwork, renderer: ObservationRenderer,
-                    progress: (@Sendable (String) -> Void)? = nil) throws -> Report {
+    public typealias Result = Report
+
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Report {
+        try run(network: context.network, renderer: context.renderer,
+                progress: progress.map { handler in { @Sendable note in handler(JobProgress(note: note)) } })
+    }
+
+    private func run(network: ImpalaNetwork, renderer: ObservationRenderer,
+                     progress: (@Sendable (String) -> Void)?) throws -> Report {
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
         let plain = [RolloutVariant(name: "original")]
 

@@ -16,13 +16,17 @@ import Statistics
 ///   and mean baseline;
 /// - `plots/<layer>.png|svg`: test score against K (log axis), a line per target through the split means, a
 ///   dot per split; `plots/target-<target>.png|svg`: test score across layers, a line per K.
-public struct ProbeJob: Sendable {
+public struct ProbeJob: Job {
     public var seeds: [Int32]
     public var sampleCount: Int?
     public var sampling: ProbeSampling
     public var experiment: LinearProbeExperiment
 
-    public init(seeds: [Int32], sampleCount: Int?, sampling: ProbeSampling, experiment: LinearProbeExperiment) {
+    /// The output folder.
+    public var out: String
+
+    public init(seeds: [Int32], sampleCount: Int?, sampling: ProbeSampling, experiment: LinearProbeExperiment, out: String) {
+        self.out = out
         self.seeds = seeds
         self.sampleCount = sampleCount
         self.sampling = sampling
@@ -30,7 +34,7 @@ public struct ProbeJob: Sendable {
     }
 
     /// What a run produced, for the caller's report.
-    public struct Outcome: Sendable {
+    public struct Result: Sendable {
         public var sampling: ProbeSampling.Summary
         public var results: [ProbeResult]
         public var samplingSeconds: Double
@@ -49,8 +53,13 @@ public struct ProbeJob: Sendable {
     ]
 
     /// Runs everything and writes `directory`. - Throws: `JobError` (one line) for bad input or a failed write.
-    public func run(network: ImpalaNetwork, renderer: ObservationRenderer, to directory: String,
-                    progress: ((String) -> Void)? = nil) throws -> Outcome {
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
+        try run(network: context.network, renderer: context.renderer, to: out,
+                progress: progress.map { handler in { note in handler(JobProgress(note: note)) } })
+    }
+
+    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, to directory: String,
+                     progress: ((String) -> Void)?) throws -> Result {
         let evaluator = PolicyEvaluator(network: network, renderer: renderer, batchSize: experiment.batchSize)
         // Refuse bad layers and channels before the (long) sampling.
         for layer in experiment.layers {
@@ -104,7 +113,7 @@ public struct ProbeJob: Sendable {
         try Self.plots(results, to: directory + "/plots")
         keep = true
         folder.keep()
-        return Outcome(sampling: summary, results: results, samplingSeconds: samplingSeconds, probingSeconds: probingSeconds)
+        return Result(sampling: summary, results: results, samplingSeconds: samplingSeconds, probingSeconds: probingSeconds)
     }
 
     static func number(_ value: Double) -> String { BehaviourRow.text(value) }

@@ -17,7 +17,7 @@ import PolicyExperiments
 /// - `plots/`: those two curves per condition (PNG and SVG);
 /// - `heatmaps/seed-S.png`: per level (up to `heatmapLimit`), one panel per condition, each target square red
 ///   with opacity 0.9 · probability over the cheese-free maze (procgen-tools' `show_grid_heatmap`).
-public struct RetargetJob: Sendable {
+public struct RetargetJob: Job {
     public var seeds: [Int32]
     public var seedsText: String
     public var generator: LevelGenerator
@@ -30,7 +30,9 @@ public struct RetargetJob: Sendable {
     public var channelSource: String
 
     public init(seeds: [Int32], seedsText: String, generator: LevelGenerator = LevelGenerator(),
-                experiment: RetargetingExperiment, maxSize: Int = 25, heatmapLimit: Int = 50, channelSource: String = "") {
+                experiment: RetargetingExperiment, maxSize: Int = 25, heatmapLimit: Int = 50, channelSource: String = "",
+                out: String) {
+        self.out = out
         self.seeds = seeds
         self.seedsText = seedsText
         self.generator = generator
@@ -40,10 +42,13 @@ public struct RetargetJob: Sendable {
         self.channelSource = channelSource
     }
 
+    /// The output folder.
+    public var out: String
+
     public static let tableName = "retargeting.csv"
 
     /// What a run did, for the command's report.
-    public struct Outcome: Sendable {
+    public struct Result: Sendable {
         public var levels: Int
         public var skipped: Int
         public var rows: Int
@@ -54,8 +59,13 @@ public struct RetargetJob: Sendable {
 
     /// Runs every level and writes the folder. `progress(done, total)` after each level.
     /// - Throws: `JobError` naming the option, the seed or the file.
-    public func run(network: ImpalaNetwork, renderer: ObservationRenderer, modelPath: String, to directory: String,
-                    progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
+        try run(network: context.network, renderer: context.renderer, modelPath: context.modelPath ?? "(not from a file)",
+                to: out, progress: JobProgress.counter(progress, unit: "levels"))
+    }
+
+    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, modelPath: String, to directory: String,
+                     progress: ((Int, Int) -> Void)?) throws -> Result {
         guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
         guard !experiment.conditions.isEmpty else { throw JobError(.conditions, ": name at least one condition") }
         do { try experiment.check(network: network) } catch { throw JobError("\(setting: .channels)/\(setting: .layer): \(error)") }
@@ -85,7 +95,7 @@ public struct RetargetJob: Sendable {
         }
         let seconds = Date().timeIntervalSince(started)
         let summary = RetargetingSummary(rows: rows)
-        let outcome = Outcome(levels: seeds.count - skipped, skipped: skipped, rows: rows.count,
+        let outcome = Result(levels: seeds.count - skipped, skipped: skipped, rows: rows.count,
                               observations: observations, seconds: seconds, summary: summary)
         do {
             try CSVTable(columns: RetargetingRow.columns, rows: rows.map(\.cells)).write(to: directory + "/" + Self.tableName)
@@ -101,7 +111,7 @@ public struct RetargetJob: Sendable {
         return outcome
     }
 
-    func summaryText(_ outcome: Outcome, modelPath: String) -> String {
+    func summaryText(_ outcome: Result, modelPath: String) -> String {
         func f(_ value: Double) -> String { String(format: "%.3f", value) }
         var text = """
             # Retargeting

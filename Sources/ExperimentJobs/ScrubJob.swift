@@ -15,7 +15,7 @@ import PolicyExperiments
 /// - `summary.csv` and `summary.md`: per condition, trials, greedy-action changes, mean and median change;
 /// - `scatter.png` / `.svg`: per (seed, sample), the change with same-location sources (x) against the change
 ///   with different-location sources (y), chosen channels and the random control, with y = x.
-public struct ScrubJob: Sendable {
+public struct ScrubJob: Job {
     public var seeds: [Int32]
     public var layer: String
     /// `--channels` as written; nil for the model's own top cheese channels.
@@ -25,8 +25,12 @@ public struct ScrubJob: Sendable {
     /// Levels the resampled maps come from (`--pool`).
     public var pool: [Int32]
 
+    /// The output folder.
+    public var out: String
+
     public init(seeds: [Int32], layer: String = ChannelLayer.defaultLabel, channels: String? = nil, samples: Int = 1,
-                randomSeed: UInt64 = 0, pool: [Int32] = ScrubJob.defaultPool) {
+                randomSeed: UInt64 = 0, pool: [Int32] = ScrubJob.defaultPool, out: String) {
+        self.out = out
         self.seeds = seeds
         self.layer = layer
         self.channels = channels
@@ -59,9 +63,13 @@ public struct ScrubJob: Sendable {
         public var trialSeconds: Double
     }
 
-    /// Runs every seed and writes the folder. `progress(done, total)` after each seed.
+    /// Runs every seed and writes `out`, reporting seeds done.
     /// - Throws: `JobError` / `ChannelChoiceError` / `ScrubError` (one line each), forward and output errors.
-    public func run(evaluator: PolicyEvaluator, to directory: String, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
+        try run(evaluator: context.evaluator, to: out, progress: JobProgress.counter(progress, unit: "seeds"))
+    }
+
+    private func run(evaluator: PolicyEvaluator, to directory: String, progress: ((Int, Int) -> Void)?) throws -> Result {
         guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
         guard (1...1000).contains(samples) else { throw JobError(.samples, "\(samples) must be 1...1000") }
         guard seeds.count * samples <= Self.maximumSeedSamples else {

@@ -16,7 +16,7 @@ import PolicyExperiments
 ///
 /// Rows are appended to `seeds.partial.csv` as they finish; an interrupted run leaves that file (and
 /// `run.json`) for `--resume`, which computes only the missing seeds. It is removed when `seeds.csv` is written.
-public struct StatsJob: Sendable {
+public struct StatsJob: Job {
     public var seeds: [Int32]
     public var seedsText: String
     public var shard: Shard?
@@ -27,10 +27,13 @@ public struct StatsJob: Sendable {
     public var resume: Bool
     /// The maximum-likelihood regression's features; nil writes no analysis (only `seeds.csv` and `run.json`).
     public var features: [String]?
+    /// The output folder.
+    public var out: String
 
     public init(seeds: [Int32], seedsText: String, shard: Shard? = nil, generator: LevelGenerator = LevelGenerator(),
                 maxSteps: Int = 256, sampleSeed: UInt32? = nil, coefficients: [Float] = [-1], resume: Bool = false,
-                features: [String]? = nil) {
+                features: [String]? = nil, out: String) {
+        self.out = out
         self.seeds = seeds
         self.seedsText = seedsText
         self.shard = shard
@@ -47,10 +50,19 @@ public struct StatsJob: Sendable {
     /// The seeds this run (or shard) plays.
     public var shardSeeds: [Int32] { shard?.part(of: seeds) ?? seeds }
 
-    /// Computes the rows and writes the folder. `progress(done, total)` is called after each row.
-    /// - Returns: the table written. - Throws: `JobError` naming the folder or the seed.
-    public func run(network: ImpalaNetwork, renderer: ObservationRenderer, model: StatsRun.Model, to directory: String,
-                    progress: ((Int, Int) -> Void)? = nil) throws -> CSVTable {
+    /// The table written (`seeds.csv`).
+    public typealias Result = CSVTable
+
+    /// Computes the rows and writes `out`, reporting seeds done. `run.json` records the context's model path and
+    /// SHA-256. - Returns: the table written. - Throws: `JobError` naming the folder or the seed.
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> CSVTable {
+        let model = StatsRun.Model(path: context.modelPath ?? "(not from a file)", sha256: context.modelSHA256 ?? "")
+        return try run(network: context.network, renderer: context.renderer, model: model, to: out,
+                       progress: JobProgress.counter(progress, unit: "seeds"))
+    }
+
+    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, model: StatsRun.Model, to directory: String,
+                     progress: ((Int, Int) -> Void)?) throws -> CSVTable {
         guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
         guard maxSteps >= 1 else { throw JobError(.maxSteps, "\(maxSteps) must be at least 1") }
         guard !coefficients.isEmpty else { throw JobError(.coefficients, "needs at least one coefficient") }

@@ -49,7 +49,7 @@ public struct FigureSummary: Sendable, Equatable {
     }
 }
 
-/// Template in, file out: the `vfield`, `vfield-diff`, `heatmap` and `figure` commands all go through here.
+/// Templates for the figure commands and the steps `FigureJob` (and the channels job, the explorer) build on.
 public enum FigureJobs {
     /// The output format for `path`, checked (extension, writable directory) before any work.
     /// - Throws: `JobError` naming the path and what to do.
@@ -102,14 +102,6 @@ public enum FigureJobs {
         let data = try VectorFieldData(template, builder: &builder)
         try data.write(to: path)
         return data.summary(path: path)
-    }
-
-    /// `vfield` and `vfield-diff`: the figure (with its data when `dataPath` is given), or only the data when
-    /// `path` ends in `.json`. - Returns: the command's report.
-    public static func writeField(_ template: FigureTemplate, context: FigureContext, to path: String,
-                                  data dataPath: String? = nil) throws -> String {
-        if isDataPath(path) { return try writeData(template, context: context, to: path) }
-        return try write(template, context: context, to: path, data: dataPath).description
     }
 
     /// Whether `path` names a data output (`.json`) rather than an image.

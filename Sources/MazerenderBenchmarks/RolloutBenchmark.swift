@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import ImpalaPolicy
+import JobSupport
 import MazeObservation
 import PolicyAnalysis
 import VideoJobs
@@ -64,20 +65,22 @@ public enum RolloutBenchmark {
     }
 
     /// Runs `job` `runs` times, each time its rollouts alone and then the whole job into a scratch
-    /// `.<container>` file that is deleted afterwards.
+    /// `.<container>` file that is deleted afterwards (the job's own `out` and `trace` are not used).
     /// - Parameter container: `mp4`, `gif` or `webm`.
-    public static func run(_ job: RolloutJob, network: ImpalaNetwork, assets: ObservationAssets,
-                           container: String = "mp4", runs: Int = 1) throws -> Result {
+    public static func run(_ job: RolloutJob, in context: JobContext, container: String = "mp4", runs: Int = 1) throws -> Result {
         let directory = NSTemporaryDirectory() + "mazerender-rollout-benchmark-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var results: [Run] = []
         for _ in 0..<max(1, runs) {
             let aloneCPU = processCPUSeconds(), aloneStart = DispatchTime.now().uptimeNanoseconds
-            try job.playRollouts(network: network, assets: assets)
+            try job.playRollouts(in: context)
             let alone = Double(DispatchTime.now().uptimeNanoseconds - aloneStart) / 1e9
             let wholeCPU = processCPUSeconds()
-            let summary = try job.run(network: network, assets: assets, to: "\(directory)/benchmark.\(container)")
+            var scratchJob = job
+            scratchJob.out = "\(directory)/benchmark.\(container)"
+            scratchJob.trace = nil
+            let summary = try scratchJob.run(in: context)
             results.append(Run(summary: summary, rolloutsAloneSeconds: alone,
                                rolloutsAloneCPUSeconds: wholeCPU - aloneCPU,
                                wholeCPUSeconds: processCPUSeconds() - wholeCPU))
@@ -86,7 +89,7 @@ public enum RolloutBenchmark {
     }
 
     /// The benchmark: `--seeds 0..20`, the default variants and settings.
-    public static func standardJob() -> RolloutJob { RolloutJob(seeds: Array(0...20)) }
+    public static func standardJob() -> RolloutJob { RolloutJob(seeds: Array(0...20), out: "benchmark.mp4") }
 
     /// CPU seconds of this process so far, all threads.
     static func processCPUSeconds() -> Double {

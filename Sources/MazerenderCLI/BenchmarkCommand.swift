@@ -105,12 +105,11 @@ struct BenchmarkCommand: ParsableCommand {
             for result in results { print("vfield: \(result.report)") }
         }
         if stage == .rollout || (stage == .all && (model != nil || ModelLocator.defaultModelURL() != nil)) {
-            let network = try ModelLocator.loadNetwork(explicit: model)
             guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
+            let context = JobContext(model: try ModelLocator.load(explicit: model), renderer: try assetOptions.renderer())
             var job = RolloutBenchmark.standardJob()
             job.pipelined = !serial
-            let result = try RolloutBenchmark.run(job, network: network, assets: try assetOptions.renderer().assets,
-                                                  runs: runs)
+            let result = try RolloutBenchmark.run(job, in: context, runs: runs)
             print(result.report)
         }
     }

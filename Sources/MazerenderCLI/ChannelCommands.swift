@@ -58,12 +58,10 @@ struct ChannelsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        let context = try FigureContext(network: network, renderer: try assetOptions.renderer(),
-                                        modelPath: try ModelLocator.modelURL(explicit: modelOptions.model).path)
+        let context = try modelOptions.context(assetOptions)
         let started = Date()
-        let ranking = try ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed)
-            .run(context: context, to: out)
+        let ranking = try ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed,
+                                      out: out).run(in: context)
         let seconds = Date().timeIntervalSince(started)
         print("rank  channel   f_score  probe_acc  mean_diff  correlation")
         for score in ranking.scores.prefix(top) {
@@ -113,18 +111,12 @@ struct ScrubCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        let evaluator = try FigureContext(network: network, renderer: try assetOptions.renderer()).evaluator
         let job = ScrubJob(seeds: seeds.seeds, layer: channelOptions.layer, channels: channelOptions.channels,
-                           samples: samples, randomSeed: seed, pool: pool.seeds)
+                           samples: samples, randomSeed: seed, pool: pool.seeds, out: out)
         let started = Date()
-        var lastReport = Date.distantPast
-        let result = try job.run(evaluator: evaluator, to: out) { done, total in
-            if Date().timeIntervalSince(lastReport) > 2 || done == total {
-                lastReport = Date()
-                FileHandle.standardError.write(Data("scrub: \(done)/\(total) seeds\n".utf8))
-            }
-        }
+        let progress = CountProgress(name: "scrub", unit: "seeds")
+        let result = try job.run(in: try modelOptions.context(assetOptions), progress: progress.handler)
+        progress.finish()
         let seconds = Date().timeIntervalSince(started)
         print(result.summary.markdown(channelsName: result.choice.name), terminator: "")
         print(String(format: "wrote %@/scrub.csv: %d trials over %d decision-square seeds (%d skipped) in %.1f s "

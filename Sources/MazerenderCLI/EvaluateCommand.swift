@@ -53,13 +53,14 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
+        let context = try modelOptions.context(assetOptions)
+        let network = context.network
         let job = EvaluationJob(inDistributionSeeds: inDistributionSeeds.seeds, randRegion: randRegion,
                                 anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps,
                                 selection: ActionSelection(sampleSeed: sample))
         let started = Date()
-        let report = try job.run(network: network, renderer: try assetOptions.renderer()) { stage in
-            FileHandle.standardError.write(Data("evaluate: \(stage)\n".utf8))
+        let report = try job.run(in: context) { progress in
+            if let stage = progress.note { FileHandle.standardError.write(Data("evaluate: \(stage)\n".utf8)) }
         }
         let actions = sample.map { "actions sampled from seed \($0)" } ?? "argmax actions"
         print("model: \(try ModelLocator.modelURL(explicit: modelOptions.model).path) (scale \(network.scale)); \(actions), at most \(maxSteps) steps")

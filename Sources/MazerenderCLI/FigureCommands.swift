@@ -2,19 +2,20 @@ import ArgumentParser
 import FigureJobs
 import Foundation
 import JobSupport
+import MazeRendering
 import MazeSimulation
 import PolicyAnalysis
 
-/// `--model FILE`, `--assets DIR` and the level options, loaded into a figure context.
+/// `--model FILE`, `--assets DIR` and the level options of the figure commands.
 struct FigureModelOptions: ParsableArguments {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
     @OptionGroup var level: LevelOptions
 
-    func context() throws -> FigureContext {
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        return try FigureContext(network: network, renderer: try assetOptions.renderer(), generator: level.generator,
-                                 modelPath: try ModelLocator.modelURL(explicit: modelOptions.model).path)
+    /// Runs the figure job for `template`. - Returns: the command's report.
+    func write(_ template: FigureTemplate, to out: String, data: String? = nil) throws -> String {
+        let job = FigureJob(template: template, generator: level.generator, out: out, data: data)
+        return try job.run(in: try modelOptions.context(assetOptions)).description
     }
 }
 
@@ -73,7 +74,7 @@ struct VectorFieldCommand: ParsableCommand {
     func run() throws {
         let template = FigureJobs.vectorFieldTemplate(seed: try single(seed), patches: patches,
                                                       components: components, padding: padding, edits: edit.edits)
-        print(try FigureJobs.writeField(template, context: try modelOptions.context(), to: out, data: data))
+        print(try modelOptions.write(template, to: out, data: data))
     }
 }
 
@@ -110,7 +111,7 @@ struct VectorFieldDiffCommand: ParsableCommand {
     func run() throws {
         let template = FigureJobs.diffTemplate(seed: try single(seed), patches: patches, title: title, padding: padding,
                                                edits: edit.edits)
-        print(try FigureJobs.writeField(template, context: try modelOptions.context(), to: out, data: data))
+        print(try modelOptions.write(template, to: out, data: data))
     }
 }
 
@@ -163,7 +164,7 @@ struct HeatmapCommand: ParsableCommand {
         let template = try FigureJobs.heatmapTemplate(
             seed: try single(seed), layer: layer, channels: channels, convention: convention.rawValue,
             patches: patches, opacity: opacity, edits: edit.edits)
-        print(try FigureJobs.write(template, context: try modelOptions.context(), to: out).description)
+        print(try modelOptions.write(template, to: out))
     }
 }
 
@@ -187,7 +188,7 @@ struct FigureCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try FigureJobs.loadTemplate(path: template)
-        print(try FigureJobs.write(loaded, context: try modelOptions.context(), to: out).description)
+        print(try modelOptions.write(loaded, to: out))
     }
 }
 

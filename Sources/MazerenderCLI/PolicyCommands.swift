@@ -10,6 +10,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Policy checkpoint: .pth (zip or legacy) or .safetensors (default: the bundled agent).")
     var model: String?
 
+    /// The context every job runs in: this checkpoint (with its SHA-256) and the renderer `assets` names.
+    func context(_ assets: AssetOptions) throws -> JobContext {
+        JobContext(model: try ModelLocator.load(explicit: model), renderer: try assets.renderer())
+    }
+
     func validate() throws {
         if model == nil, ModelLocator.defaultModelURL() == nil {
             throw ValidationError("--model FILE is required: the bundled agent (\(ModelLocator.bundledRelativePath)) was not found and $\(ModelLocator.environmentVariable) is not set")

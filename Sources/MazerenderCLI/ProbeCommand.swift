@@ -153,20 +153,16 @@ public struct ProbeCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
+        let context = try modelOptions.context(assetOptions)
         let seedList = try seeds?.seeds ?? SeedList("0..<1000000").seeds
         let experiment = LinearProbeExperiment(
             layers: try layerList, targets: try targetList, ks: try ks, c: c, alpha: alpha, splitCount: splits,
             splitSeed: UInt64(seed), channels: channels, gatherBudgetBytes: gatherMemory << 20)
         let sampling = ProbeSampling(generator: levelOptions.generator, maxSteps: maxSteps,
                                      selection: argmax ? .argmax : .sample(seed: seed))
-        let job = ProbeJob(seeds: seedList, sampleCount: samples, sampling: sampling, experiment: experiment)
-        var last = Date.distantPast
-        let outcome = try job.run(network: network, renderer: try assetOptions.renderer(), to: out) { message in
-            guard Date().timeIntervalSince(last) >= 5 else { return }
-            last = Date()
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-        }
+        let job = ProbeJob(seeds: seedList, sampleCount: samples, sampling: sampling, experiment: experiment, out: out)
+        let progress = CountProgress(name: "probe", unit: "", noteInterval: 5)
+        let outcome = try job.run(in: context, progress: progress.handler)
         let s = outcome.sampling
         print("probe: \(s.samples.count) samples from \(s.seedsExamined) seeds (\(s.withoutDecisionSquare) without a decision "
               + "square, \(s.squareNeverVisited) never on it) in \(String(format: "%.1f", outcome.samplingSeconds)) s; "

@@ -106,19 +106,16 @@ public struct RetargetCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        let modelURL = try ModelLocator.modelURL(explicit: modelOptions.model)
-        let renderer = try assetOptions.renderer()
-        let evaluator = PolicyEvaluator(network: network, renderer: renderer)
+        let context = try modelOptions.context(assetOptions)
         let (experiment, source): (RetargetingExperiment, String)
-        do { (experiment, source) = try self.experiment(network: network, evaluator: evaluator) } catch let error as ChannelChoiceError {
+        do { (experiment, source) = try self.experiment(network: context.network, evaluator: context.evaluator) } catch let error as ChannelChoiceError {
             throw usageError(error)
         }
         let job = RetargetJob(seeds: seeds.seeds, seedsText: seeds.text, generator: level.generator,
-                              experiment: experiment, maxSize: maxSize, heatmapLimit: heatmaps, channelSource: source)
+                              experiment: experiment, maxSize: maxSize, heatmapLimit: heatmaps, channelSource: source,
+                              out: out)
         let progress = CountProgress(name: "retarget", unit: "levels")
-        let outcome = try job.run(network: network, renderer: renderer, modelPath: modelURL.path, to: out,
-                                  progress: progress.report)
+        let outcome = try job.run(in: context, progress: progress.handler)
         progress.finish()
         print(String(format: "wrote %@/%@: %d levels, %d rows, %d observations in %.1f s (%.0f observations/s)",
                      out, RetargetJob.tableName, outcome.levels, outcome.rows, outcome.observations, outcome.seconds,

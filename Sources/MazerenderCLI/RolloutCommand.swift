@@ -98,7 +98,7 @@ public struct RolloutCommand: ParsableCommand {
         get throws {
             RolloutJob(seeds: seeds.seeds, variants: try parsedVariants(), generator: level.generator,
                        maxSteps: maxSteps, selection: ActionSelection(sampleSeed: sample), fps: fps,
-                       panelSide: size, layout: layout)
+                       panelSide: size, layout: layout, out: out, trace: trace)
         }
     }
 
@@ -106,12 +106,11 @@ public struct RolloutCommand: ParsableCommand {
 
     public func run() throws {
         let job = try self.job
-        let renderer = try assetOptions.renderer()
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
         // Ctrl-C and SIGTERM are handled by `InterruptCleanup` (installed by the program), which removes the
         // unfinished video's temporary file.
-        let summary = try job.run(network: network, assets: renderer.assets, to: out, trace: trace,
-                                  progress: RolloutProgressBar.forTerminal())
+        let bar = RolloutProgressBar.forTerminal()
+        defer { bar?.finish() }
+        let summary = try job.run(in: try modelOptions.context(assetOptions), progress: bar?.handler)
         print(summary.report)
     }
 }

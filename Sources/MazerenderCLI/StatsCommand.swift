@@ -108,18 +108,16 @@ public struct StatsRunCommand: ParsableCommand {
     }
 
     public func run() throws {
-        // The digest is of the bytes the network was read from; a checkpoint that cannot be read stops the run.
-        let model = try ModelLocator.load(explicit: modelOptions.model)
+        // run.json records the SHA-256 of the bytes the network was read from.
+        let context = try modelOptions.context(assetOptions)
         let shard = try resolvedShard()
         let job = StatsJob(seeds: seeds.seeds, seedsText: seeds.text, shard: shard, maxSteps: maxSteps,
                            sampleSeed: sample, coefficients: try coefficients, resume: resume,
-                           features: try featureList)
+                           features: try featureList, out: out)
         let started = Date()
         let reporter = CountProgress(name: "stats", unit: "seeds")
         if let shard { FileHandle.standardError.write(Data("stats: shard \(shard), \(job.shardSeeds.count) seeds\n".utf8)) }
-        let table = try job.run(network: model.network, renderer: try assetOptions.renderer(),
-                                model: StatsRun.Model(path: model.path, sha256: model.sha256), to: out,
-                                progress: reporter.report)
+        let table = try job.run(in: context, progress: reporter.handler)
         reporter.finish()
         let seconds = Date().timeIntervalSince(started)
         print(String(format: "wrote %@/%@: %d seeds in %.1f s (%.1f seeds/s)", out, StatsJob.tableName,

@@ -57,8 +57,8 @@ public struct RolloutVariantSpec: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// `mazerender rollout` as a value: plays each variant on each seed, then draws and encodes one video with the
-/// variants side by side (see `run(network:assets:to:progress:)`).
-public struct RolloutJob: Sendable {
+/// variants side by side (see `run(in:progress:)`).
+public struct RolloutJob: Job {
     /// How seeds follow each other.
     public enum Layout: String, Sendable, CaseIterable {
         /// One seed at a time, its variants side by side.
@@ -84,11 +84,19 @@ public struct RolloutJob: Sendable {
     /// drawn again, only changed regions colour-converted. `false` is the serial reference (every frame drawn,
     /// converted whole and encoded before the next); the video bytes are the same either way.
     public var pipelined: Bool
+    /// The video: `.mp4` (H.264, MPEG-4 when libx264 is missing), `.gif` or `.webm` (VP9).
+    public var out: String
+    /// When set, a JSON-lines file of every step (`RolloutTrace.lines`), written with the video.
+    public var trace: String?
+
+    public typealias Result = RolloutJobSummary
 
     public init(seeds: [Int32], variants: [RolloutVariantSpec] = RolloutVariantSpec.defaults,
                 generator: LevelGenerator = LevelGenerator(), maxSteps: Int = 256, selection: ActionSelection = .argmax,
                 fps: Int = 10, panelSide: Int? = nil, layout: Layout = .sequential, padding: PaddingMode = .cropped,
-                parallel: Bool = true, pipelined: Bool = true) {
+                parallel: Bool = true, pipelined: Bool = true, out: String, trace: String? = nil) {
+        self.out = out
+        self.trace = trace
         self.seeds = seeds
         self.variants = variants
         self.generator = generator

@@ -39,10 +39,10 @@ final class RolloutPipeline: @unchecked Sendable {
     /// Starts playing every episode (variant `v` of `seeds[s]`, built by `resolve(s, v)`) in the background.
     func start(seeds: [Int32], resolve: @escaping @Sendable (_ seedIndex: Int, _ variant: Int) throws -> RolloutVariant,
                generator: LevelGenerator, evaluator: PolicyEvaluator, maxSteps: Int, selection: ActionSelection,
-               parallel: Bool, progress: (any RolloutProgressReporting)?) {
+               parallel: Bool, progress: JobProgress.Handler?) {
         let variantCount = self.variantCount
         let total = seeds.count * variantCount, seedCount = seeds.count
-        progress?.rolloutsAdvanced(seedsDone: 0, seedCount: seedCount, episodesDone: 0, episodeCount: total)
+        Self.report(progress, seeds: (0, seedCount), episodes: (0, total))
         let began = DispatchTime.now().uptimeNanoseconds
         Thread.detachNewThread { [self] in
             // Jobs are claimed in index order, seed by seed, so the seeds of the page the caller waits for are
@@ -50,7 +50,7 @@ final class RolloutPipeline: @unchecked Sendable {
             let work: @Sendable (Int) -> Void = { job in
                 let (s, v) = (job / variantCount, job % variantCount)
                 guard self.waitForWindow(seed: s) else { return }
-                let outcome = Result { () throws -> Rollout in
+                let outcome = Swift.Result { () throws -> Rollout in
                     let resolveStart = DispatchTime.now().uptimeNanoseconds
                     let variant = try resolve(s, v)
                     self.addPatchTime(DispatchTime.now().uptimeNanoseconds - resolveStart)
@@ -58,8 +58,7 @@ final class RolloutPipeline: @unchecked Sendable {
                                              evaluator: evaluator, maxSteps: maxSteps, selection: selection)
                 }
                 let counts = self.store(outcome, seed: s, variant: v)
-                progress?.rolloutsAdvanced(seedsDone: counts.seeds, seedCount: seedCount, episodesDone: counts.episodes,
-                                           episodeCount: total)
+                Self.report(progress, seeds: (counts.seeds, seedCount), episodes: (counts.episodes, total))
             }
             if parallel {
                 DispatchQueue.concurrentPerform(iterations: total, execute: work)
@@ -88,7 +87,13 @@ final class RolloutPipeline: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func store(_ outcome: Result<Rollout, any Error>, seed: Int, variant: Int) -> (seeds: Int, episodes: Int) {
+    /// Seeds whose episodes are all played, then episodes played, in the `rollouts` phase.
+    private static func report(_ progress: JobProgress.Handler?, seeds: (Int, Int), episodes: (Int, Int)) {
+        progress?(JobProgress(done: seeds.0, total: seeds.1, unit: "seeds", phase: "rollouts"))
+        progress?(JobProgress(done: episodes.0, total: episodes.1, unit: "episodes", phase: "rollouts"))
+    }
+
+    private func store(_ outcome: Swift.Result<Rollout, any Error>, seed: Int, variant: Int) -> (seeds: Int, episodes: Int) {
         condition.lock()
         defer { condition.unlock() }
         switch outcome {

@@ -45,24 +45,28 @@ extension RolloutJob {
     /// is written to a hidden temporary file renamed onto `path` at the end; on any error or cancellation the
     /// temporary file is removed and nothing appears under `path`.
     ///
+    /// The trace (`trace`), when set, is streamed page by page as the video is drawn and put in place with it;
+    /// checked before any work, removed on any error.
+    ///
     /// - Parameters:
-    ///   - network: the policy.
-    ///   - assets: procgen's images, for observations and the human view.
-    ///   - path: `.mp4` (H.264, MPEG-4 when libx264 is missing), `.gif` or `.webm` (VP9).
-    ///   - tracePath: when given, a JSON-lines file of every step (`RolloutTrace.lines`), streamed page by page
-    ///     as the video is drawn and put in place with it; checked before any work, removed on any error.
+    ///   - context: the policy, and the renderer whose assets also give the human view.
+    ///   - progress: `rollouts` (seeds and episodes played) from worker threads, then `video` (frames encoded).
+    ///   - cancellation: set from another thread to stop the job.
     ///   - frameObserver: when given, sees every frame as drawn (BGRA rows, the row stride in bytes) just
     ///     before it is encoded; for tests that compare the video with what was drawn.
     /// - Returns: the summary, with the timing split into patches, rollouts, drawing and encoding.
     /// - Throws: `JobError` (bad output, a seed whose patch cannot be built, cancellation), `VideoEncodingError`,
     ///   `FFmpegError`, `CairoError`, or the network's errors.
-    public func run(network: ImpalaNetwork, assets: ObservationAssets, to path: String, trace tracePath: String? = nil,
-                    progress: (any RolloutProgressReporting)? = nil,
-                    cancellation: JobCancellation? = nil,
-                    frameObserver: ((UnsafeRawBufferPointer, _ bytesPerRow: Int) throws -> Void)? = nil)
+    public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> RolloutJobSummary {
+        try run(in: context, progress: progress, cancellation: nil, frameObserver: nil)
+    }
+
+    /// `run(in:progress:)` with a cancellation flag and a frame observer (tests).
+    public func run(in context: JobContext, progress: JobProgress.Handler?, cancellation: JobCancellation?,
+                    frameObserver: ((UnsafeRawBufferPointer, _ bytesPerRow: Int) throws -> Void)?)
         throws -> RolloutJobSummary {
+        let network = context.network, assets = context.renderer.assets, path = out, tracePath = trace
         let clock = ContinuousClock(), started = clock.now
-        defer { progress?.finished() }
         try Self.checkOutput(path)
         if let tracePath { try Self.checkTrace(tracePath, video: path) }
         guard !seeds.isEmpty, !variants.isEmpty else { throw JobError("nothing to render: no seeds or no variants") }
@@ -132,7 +136,7 @@ extension RolloutJob {
                             }
                         }
                         framesDrawn += 1
-                        progress?.framesAdvanced(encoded: framesDrawn, total: totalFrames)
+                        progress?(JobProgress(done: framesDrawn, total: totalFrames, unit: "frames", phase: "video"))
                     }
                 }
             } catch {
@@ -165,7 +169,8 @@ extension RolloutJob {
     /// drawing and encoding nothing: the baseline of `RolloutBenchmark`.
     /// - Returns: the episodes played. - Throws: as `run` does for the rollouts.
     @discardableResult
-    public func playRollouts(network: ImpalaNetwork, assets: ObservationAssets) throws -> Int {
+    public func playRollouts(in context: JobContext) throws -> Int {
+        let network = context.network, assets = context.renderer.assets
         guard !seeds.isEmpty, !variants.isEmpty else { throw JobError("nothing to render: no seeds or no variants") }
         guard maxSteps >= 1 else { throw JobError(.maxSteps, "\(maxSteps) must be at least 1") }
         let observations = ObservationRenderer(assets: assets)

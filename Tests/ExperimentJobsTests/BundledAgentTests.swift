@@ -25,7 +25,7 @@ struct BundledAgentTests {
         let renderer = ObservationRenderer(assets: try ObservationAssets.load())
         let job = EvaluationJob(inDistributionSeeds: Array(1_000_000...1_000_499), anywhereSeeds: Array(0...999),
                                 decisionSeeds: Array(0...99), maxSteps: 256)
-        let report = try job.run(network: network, renderer: renderer)
+        let report = try job.run(in: JobContext(network: network, renderer: renderer))
         // MODEL_CARD.md: 341/500 in distribution, 528/1000, 147/687, 52 levels, medians 0.682 -> 0.017, raised on 2.
         // A single argmax flip between BLAS kernels may move a count by one or two, no more.
         #expect(report.inDistribution.total == 500 && abs(report.inDistribution.reached - 341) <= 2)

@@ -16,10 +16,10 @@ struct StatsJobTests {
     static let modelPath = statsDirectory.appendingPathComponent("agent-12719b00af08.pth").path
     static let seeds = Array(Int32(1000)...Int32(1047))
 
-    static func run(_ job: StatsJob, to directory: String) throws -> CSVTable {
+    static func run(_ job: StatsJob) throws -> CSVTable {
         let network = try ModelLocator.loadNetwork(explicit: modelPath)
-        return try job.run(network: network, renderer: ObservationRenderer(assets: SharedFixtures.assets.get()),
-                           model: StatsRun.Model(path: modelPath, sha256: "test"), to: directory)
+        return try job.run(in: JobContext(network: network, renderer: ObservationRenderer(assets: SharedFixtures.assets.get()),
+                                          modelPath: modelPath, modelSHA256: "test"))
     }
 
     static func reference() throws -> [Int: [String: Any]] {
@@ -37,7 +37,7 @@ struct StatsJobTests {
     func matchesReference() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
-        let table = try Self.run(StatsJob(seeds: Self.seeds, seedsText: "1000..1047"), to: scratch.file("out"))
+        let table = try Self.run(StatsJob(seeds: Self.seeds, seedsText: "1000..1047", out: scratch.file("out")))
         #expect(table.columns == BehaviourRow.columns(coefficients: [-1]))
         #expect(table.columns.prefix(14) == ["seed", "maze_dim", "cheese_x", "cheese_y", "decision_square_x",
             "decision_square_y", "cheese_in_top_right_5x5", "reached_cheese", "steps", "entered_top_right_5x5",
@@ -71,10 +71,10 @@ struct StatsJobTests {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let seeds = Array(Self.seeds.prefix(20)), text = "1000..1019"
-        _ = try Self.run(StatsJob(seeds: seeds, seedsText: text), to: scratch.file("whole"))
+        _ = try Self.run(StatsJob(seeds: seeds, seedsText: text, out: scratch.file("whole")))
         for k in 1...3 {
-            _ = try Self.run(StatsJob(seeds: seeds, seedsText: text, shard: try Shard(index: k, count: 3)),
-                             to: scratch.file("part\(k)"))
+            _ = try Self.run(StatsJob(seeds: seeds, seedsText: text, shard: try Shard(index: k, count: 3),
+                                      out: scratch.file("part\(k)")))
         }
         #expect(throws: JobError.self) { try StatsJob.merge([scratch.file("part1"), scratch.file("part3")], to: scratch.file("bad")) }
         #expect(!FileManager.default.fileExists(atPath: scratch.file("bad")))
@@ -88,14 +88,14 @@ struct StatsJobTests {
         try FileManager.default.copyItem(atPath: scratch.file("whole/run.json"), toPath: scratch.file("resumed/run.json"))
         let journal = lines.prefix(8).joined(separator: "\n") + "\n" + lines[8].prefix(12)
         try journal.write(toFile: scratch.file("resumed/seeds.partial.csv"), atomically: true, encoding: .utf8)
-        #expect(throws: JobError.self) { try Self.run(StatsJob(seeds: seeds, seedsText: text), to: scratch.file("resumed")) }
-        _ = try Self.run(StatsJob(seeds: seeds, seedsText: text, resume: true), to: scratch.file("resumed"))
+        #expect(throws: JobError.self) { try Self.run(StatsJob(seeds: seeds, seedsText: text, out: scratch.file("resumed"))) }
+        _ = try Self.run(StatsJob(seeds: seeds, seedsText: text, resume: true, out: scratch.file("resumed")))
         #expect(FileManager.default.contents(atPath: scratch.file("resumed/seeds.csv")) == whole)
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.file("resumed")).sorted() == ["run.json", "seeds.csv"])
         // Resuming with other options is refused, naming the field.
         try journal.write(toFile: scratch.file("resumed/seeds.partial.csv"), atomically: true, encoding: .utf8)
         let error = try #require(throws: JobError.self) {
-            try Self.run(StatsJob(seeds: seeds, seedsText: text, maxSteps: 100, resume: true), to: scratch.file("resumed"))
+            try Self.run(StatsJob(seeds: seeds, seedsText: text, maxSteps: 100, resume: true, out: scratch.file("resumed")))
         }
         #expect(error.description.contains("max_steps"))
     }

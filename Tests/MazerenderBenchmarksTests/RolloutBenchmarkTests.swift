@@ -7,7 +7,6 @@ import Testing
 /// checkpoint, printed. Run with `ROLLOUT_BENCHMARK=1 swift test -c release --filter rolloutBenchmark`.
 @Test("rollout benchmark", .enabled(if: ProcessInfo.processInfo.environment["ROLLOUT_BENCHMARK"] != nil))
 func rolloutBenchmark() throws {
-    let result = try RolloutBenchmark.run(RolloutBenchmark.standardJob(), network: SharedFixtures.network.get(),
-                                          assets: SharedFixtures.assets.get())
+    let result = try RolloutBenchmark.run(RolloutBenchmark.standardJob(), in: SharedFixtures.context())
     print(result.report)
 }

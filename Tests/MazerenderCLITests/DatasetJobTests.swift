@@ -6,6 +6,7 @@ import MazeSimulation
 import MazerenderCLI
 import ModelFiles
 import PolicyAnalysis
+import TestSupport
 import Testing
 
 /// `mazerender dataset` feeds the bundled agent's training: every sample must show the state it claims and carry
@@ -25,8 +26,8 @@ struct DatasetJobTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dataset-test-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let job = DatasetJob(seeds: seeds, generator: generator, cellsPerLevel: cells, pathCellsPerLevel: pathCells,
-                             samplingSeed: 7, onPolicy: onPolicy, mazeSizes: mazeSizes)
-        _ = try job.write(to: directory.path, renderer: ObservationRenderer(assets: try ObservationAssets.load()))
+                             samplingSeed: 7, onPolicy: onPolicy, mazeSizes: mazeSizes, out: directory.path)
+        _ = try job.run(in: SharedFixtures.context())
         func bytes(_ name: String, shape tail: [Int]) throws -> [UInt8] {
             guard case let .uint8(shape, values) = try NumpyFile.read(contentsOf: directory.appendingPathComponent(name)),
                   Array(shape.dropFirst()) == tail else { throw DatasetTestError.layout(name) }

@@ -23,7 +23,7 @@ struct NumbersOutTests {
                                 anywhereSeeds: try SeedList(texts.seeds).seeds,
                                 decisionSeeds: try SeedList(texts.decision).seeds, maxSteps: 64)
         let network = try SharedFixtures.network.get()
-        let report = try job.run(network: network, renderer: ObservationRenderer(assets: SharedFixtures.assets.get()))
+        let report = try job.run(in: SharedFixtures.context())
         let source = EvaluationJob.ReportSource(modelPath: SharedFixtures.modelPath, scale: network.scale,
                                                 seeds: texts.seeds, inDistributionSeeds: texts.inDistribution,
                                                 decisionSeeds: texts.decision)
@@ -112,9 +112,8 @@ struct NumbersOutTests {
         defer { scratch.remove() }
         let video = scratch.file("rollout.mp4"), tracePath = scratch.file("trace.jsonl")
         let job = RolloutJob(seeds: [0, 1], variants: try ["original", "cheese:coeff=-1"].map { try RolloutVariantSpec(parsing: $0) },
-                             maxSteps: 40, fps: 10, panelSide: 128)
-        let summary = try job.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(), to: video,
-                                  trace: tracePath)
+                             maxSteps: 40, fps: 10, panelSide: 128, out: video, trace: tracePath)
+        let summary = try job.run(in: SharedFixtures.context())
         #expect(try scratch.contents() == ["rollout.mp4", "trace.jsonl"])
         let lines = try String(contentsOfFile: tracePath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.last == "")

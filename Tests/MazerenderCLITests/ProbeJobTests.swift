@@ -54,8 +54,9 @@ struct ProbeJobTests {
         let experiment = LinearProbeExperiment(layers: layers, targets: [.cheeseX, .squareOpen(ProbeTarget.defaultSquare)],
                                                ks: [1, 4, 20], splitCount: 2, splitSeed: 3)
         let job = ProbeJob(seeds: Array(0..<400), sampleCount: 40, sampling: ProbeSampling(selection: .sample(seed: 3)),
-                           experiment: experiment)
-        let outcome = try job.run(network: network, renderer: renderer, to: scratch.file("out"))
+                           experiment: experiment, out: scratch.file("out"))
+        let context = JobContext(network: network, renderer: renderer)
+        let outcome = try job.run(in: context)
         #expect(outcome.sampling.samples.count == 40)
 
         let samples = try CSVTable(parsing: String(contentsOfFile: scratch.file("out/samples.csv"), encoding: .utf8), file: "samples.csv")
@@ -99,7 +100,9 @@ struct ProbeJobTests {
         #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
 
         // Same inputs, same bytes.
-        _ = try job.run(network: network, renderer: renderer, to: scratch.file("again"))
+        var again = job
+        again.out = scratch.file("again")
+        _ = try again.run(in: context)
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.file("again/probes.csv")))
                 == Data(contentsOf: URL(fileURLWithPath: scratch.file("out/probes.csv"))))
     }
@@ -126,18 +129,20 @@ struct ProbeJobTests {
         let renderer = ObservationRenderer(assets: try SharedFixtures.assets.get())
         let tooHigh = ProbeJob(seeds: Array(0..<50), sampleCount: 10, sampling: ProbeSampling(),
                                experiment: LinearProbeExperiment(layers: ["embedder.block1.res1.resadd_out"], targets: [.cheeseX],
-                                                                 channels: "3,40"))
-        #expect(throws: JobError.self) { try tooHigh.run(network: network, renderer: renderer, to: scratch.file("a")) }
-        do { _ = try tooHigh.run(network: network, renderer: renderer, to: scratch.file("a")) } catch {
+                                                                 channels: "3,40"), out: scratch.file("a"))
+        let context = JobContext(network: network, renderer: renderer)
+        #expect(throws: JobError.self) { try tooHigh.run(in: context) }
+        do { _ = try tooHigh.run(in: context) } catch {
             #expect("\(error)".contains("--channels") && !"\(error)".contains("\n"))
         }
         #expect(!FileManager.default.fileExists(atPath: scratch.file("a")))
         // The cheese never sits on the world's corner cell (sand, or the mouse's start in a 25x25 maze).
         let oneClass = ProbeJob(seeds: Array(0..<60), sampleCount: 10, sampling: ProbeSampling(),
                                 experiment: LinearProbeExperiment(layers: ["fc_policy_out"],
-                                                                  targets: [.cheeseAt(WorldPoint(x: 0, y: 0))]))
+                                                                  targets: [.cheeseAt(WorldPoint(x: 0, y: 0))]),
+                                out: scratch.file("b"))
         do {
-            _ = try oneClass.run(network: network, renderer: renderer, to: scratch.file("b"))
+            _ = try oneClass.run(in: context)
             Issue.record("accepted a one-class target")
         } catch {
             #expect("\(error)".contains("--targets") && "\(error)".contains("cheese-at(0,0)"))

@@ -1,5 +1,6 @@
 import Foundation
 import ImpalaPolicy
+import JobSupport
 import MazeObservation
 
 /// The inputs most suites share, loaded once: the scale-1 PyTorch reference checkpoint, the bundled agent and
@@ -22,4 +23,16 @@ public enum SharedFixtures {
     }
 
     public static func renderer() throws -> ObservationRenderer { ObservationRenderer(assets: try assets.get()) }
+}
+
+extension SharedFixtures {
+    /// The jobs' context over the reference checkpoint and procgen's assets.
+    public static func context() throws -> JobContext {
+        JobContext(network: try network.get(), renderer: try renderer(), modelPath: modelPath)
+    }
+
+    /// The jobs' context over the bundled agent.
+    public static func bundledContext() throws -> JobContext {
+        JobContext(network: try bundledNetwork.get(), renderer: try renderer(), modelPath: PackagePaths.bundledModel)
+    }
 }

@@ -18,9 +18,8 @@ struct RolloutPipelineTests {
         serial.pipelined = false
         var pipelined = serial
         pipelined.pipelined = true
-        let network = try SharedFixtures.network.get(), assets = try SharedFixtures.assets.get()
-        let a = try serial.run(network: network, assets: assets, to: scratch.file("serial.\(container)"))
-        let b = try pipelined.run(network: network, assets: assets, to: scratch.file("pipelined.\(container)"))
+        let a = try serial.run(to: scratch.file("serial.\(container)"))
+        let b = try pipelined.run(to: scratch.file("pipelined.\(container)"))
         #expect(a.episodes == b.episodes)
         #expect(a.frames == b.frames)
         #expect(a.frames == RolloutVideoTests.expectedFrames(a, seedsPerPage: 1, fps: 10))
@@ -47,8 +46,7 @@ struct RolloutPipelineTests {
         defer { scratch.remove() }
         func hashes(_ job: RolloutJob, _ name: String) throws -> [Int] {
             var result: [Int] = []
-            _ = try job.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(),
-                            to: scratch.file(name), frameObserver: { pixels, stride in
+            _ = try job.run(to: scratch.file(name), frameObserver: { pixels, stride in
                 var hasher = Hasher()
                 let width = job.frameLayout.width
                 for y in 0..<job.frameLayout.height {

@@ -14,7 +14,7 @@ struct RolloutVideoTests {
     /// Two seeds, 12 moves at most, small panels: a fast job.
     static func job(layout: RolloutJob.Layout = .sequential, seeds: [Int32] = [0, 1], variants: [String] = ["original", "cheese:coeff=-1"]) throws -> RolloutJob {
         RolloutJob(seeds: seeds, variants: try variants.map { try RolloutVariantSpec(parsing: $0) },
-                   maxSteps: 12, fps: 10, panelSide: 128, layout: layout)
+                   maxSteps: 12, fps: 10, panelSide: 128, layout: layout, out: "unset.mp4")
     }
 
     /// Frames a job must render: per page, 1 s of title, the longest episode's steps, 1 s held at the end.
@@ -36,7 +36,7 @@ struct RolloutVideoTests {
         defer { scratch.remove() }
         let path = scratch.file("rollout.mp4")
         let job = try Self.job()
-        let summary = try job.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(), to: path)
+        let summary = try job.run(to: path)
         let probe = try VideoProbe(path: path)
         #expect(probe.codecName == "h264")
         #expect(probe.pixelFormat == "yuv420p")
@@ -58,7 +58,7 @@ struct RolloutVideoTests {
         let path = scratch.file("grid.gif")
         let job = try Self.job(layout: .grid, seeds: [0, 1, 2])
         #expect(job.frameLayout.groupsPerFrame == 4)
-        let summary = try job.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(), to: path)
+        let summary = try job.run(to: path)
         let probe = try VideoProbe(path: path)
         #expect(probe.codecName == "gif")
         #expect(probe.frameCount == summary.frames)
@@ -75,8 +75,7 @@ struct RolloutVideoTests {
         let job = try Self.job()
         let width = job.frameLayout.width, height = job.frameLayout.height
         var drawn: [[UInt8]] = []
-        let summary = try job.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(),
-                                  to: path, frameObserver: { pixels, stride in
+        let summary = try job.run(to: path, frameObserver: { pixels, stride in
             var packed = [UInt8](repeating: 0, count: width * height * 4)
             for y in 0..<height {
                 for x in 0..<width * 4 { packed[y * width * 4 + x] = pixels[y * stride + x] }
@@ -115,10 +114,8 @@ struct RolloutVideoTests {
         serial.selection = ActionSelection(sampleSeed: 9)
         var parallel = serial
         parallel.parallel = true
-        let a = try serial.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(),
-                               to: scratch.file("serial.mp4"))
-        let b = try parallel.run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(),
-                                 to: scratch.file("parallel.mp4"))
+        let a = try serial.run(to: scratch.file("serial.mp4"))
+        let b = try parallel.run(to: scratch.file("parallel.mp4"))
         #expect(a.episodes == b.episodes)
         #expect(a.frames == b.frames)
         #expect(FileManager.default.contents(atPath: scratch.file("serial.mp4"))
@@ -141,8 +138,7 @@ struct RolloutVideoTests {
         let cancellation = JobCancellation()
         let progress = CancelAfterFrames(frames: 5, cancellation: cancellation)
         #expect(throws: JobError.self) {
-            _ = try Self.job().run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(),
-                                   to: path, trace: scratch.file("cancelled.jsonl"), progress: progress,
+            _ = try Self.job().run(to: path, trace: scratch.file("cancelled.jsonl"), progress: progress.handler,
                                    cancellation: cancellation)
         }
         #expect(progress.sawFrames)
@@ -156,14 +152,14 @@ struct RolloutVideoTests {
         let path = scratch.file(name)
         #expect(throws: JobError.self) { try RolloutJob.checkOutput(path) }
         #expect(throws: JobError.self) {
-            _ = try Self.job().run(network: SharedFixtures.network.get(), assets: SharedFixtures.assets.get(), to: path)
+            _ = try Self.job().run(to: path)
         }
         #expect(try scratch.contents().isEmpty)
     }
 }
 
 /// Cancels the job once `frames` frames are encoded.
-final class CancelAfterFrames: RolloutProgressReporting, @unchecked Sendable {
+final class CancelAfterFrames: @unchecked Sendable {
     let frames: Int
     let cancellation: JobCancellation
     private(set) var sawFrames = false
@@ -173,12 +169,13 @@ final class CancelAfterFrames: RolloutProgressReporting, @unchecked Sendable {
         self.cancellation = cancellation
     }
 
-    func rolloutsAdvanced(seedsDone: Int, seedCount: Int, episodesDone: Int, episodeCount: Int) {}
-    func framesAdvanced(encoded: Int, total: Int) {
-        if encoded >= frames {
-            sawFrames = true
-            cancellation.cancel()
+    /// The job's progress callback.
+    var handler: JobProgress.Handler {
+        { [self] progress in
+            if progress.unit == "frames", progress.done >= frames {
+                sawFrames = true
+                cancellation.cancel()
+            }
         }
     }
-    func finished() {}
 }
