@@ -56,12 +56,19 @@ public struct ChannelsJob: Job {
         return try run(context: figures, to: out)
     }
 
+    /// The checks that need no network (front ends call it before loading one; `run` calls it too).
+    public func validate() throws(JobError) {
+        guard top >= 1 else { throw JobError(.top, "\(top) must be at least 1") }
+        guard (0...16).contains(mapSeeds) else { throw JobError(.mapSeeds, "\(mapSeeds) must be 0...16") }
+        guard seeds.count >= 5 else { throw JobError(.seeds, "names \(seeds.count) levels; ranking needs at least 5") }
+    }
+
     private func run(context: FigureContext, to directory: String) throws -> ChannelRanking {
+        try validate()
         let channelLayer = try ChannelLayer(layer, network: context.network)
-        guard top >= 1, top <= channelLayer.channels else {
+        guard top <= channelLayer.channels else {
             throw JobError(.top, "\(top) must be 1...\(channelLayer.channels), the channel count of \(layer)")
         }
-        guard mapSeeds >= 0 else { throw JobError(.mapSeeds, "\(mapSeeds) must be at least 0") }
         let levels = seeds.map { context.generator.generate(seed: $0) }
         let withCheese = levels.filter { $0.cheese != nil }
         guard withCheese.count >= 5 else {

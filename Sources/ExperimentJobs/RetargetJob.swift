@@ -21,25 +21,85 @@ public struct RetargetJob: Job {
     public var seeds: [Int32]
     public var seedsText: String
     public var generator: LevelGenerator
-    public var experiment: RetargetingExperiment
+    /// The conditions, in the order run (and written).
+    public var conditions: [Condition]
+    /// The channels condition's site and channels (a list, a named set or `topK`; nil: the model's own top cheese
+    /// channels), the value set at the target's channel cell and at the others (nil: their values with the mouse
+    /// on the start).
+    public var layer: String
+    public var channels: String?
+    public var value: Float
+    public var background: Float?
     /// Levels whose maze is larger are skipped (procgen's sizes are 3...25).
     public var maxSize: Int
     /// Heat maps for the first this many levels run.
     public var heatmapLimit: Int
-    /// How the channel set was chosen, for the summary (e.g. "--channels effective").
+    /// How the caller describes where the channel set came from, quoted in `summary.md` (e.g. "--channels
+    /// effective"); empty for none.
     public var channelSource: String
 
+    /// What is run on each target square.
+    public enum Condition: String, Sendable, CaseIterable {
+        /// No intervention.
+        case normal
+        /// The cheese moved onto the square.
+        case cheese
+        /// The channels set at the channel cell over the square.
+        case channels
+    }
+
     public init(seeds: [Int32], seedsText: String, generator: LevelGenerator = LevelGenerator(),
-                experiment: RetargetingExperiment, maxSize: Int = 25, heatmapLimit: Int = 50, channelSource: String = "",
-                out: String) {
+                conditions: [Condition] = Condition.allCases, layer: String = ChannelLayer.defaultLabel,
+                channels: String? = nil, value: Float = 5.5, background: Float? = nil, maxSize: Int = 25,
+                heatmapLimit: Int = 50, channelSource: String = "", out: String) {
         self.out = out
         self.seeds = seeds
         self.seedsText = seedsText
         self.generator = generator
-        self.experiment = experiment
+        self.conditions = conditions
+        self.layer = layer
+        self.channels = channels
+        self.value = value
+        self.background = background
         self.maxSize = maxSize
         self.heatmapLimit = heatmapLimit
         self.channelSource = channelSource
+    }
+
+    /// The checks that need no network (front ends call it before loading one; `run` calls it too).
+    public func validate() throws(JobError) {
+        guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
+        guard !conditions.isEmpty else { throw JobError(.conditions, ": name at least one of normal, cheese, channels") }
+        guard Set(conditions).count == conditions.count else { throw JobError(.conditions, "lists a condition twice") }
+        guard value.isFinite else { throw JobError(.value, "\(value) is not a finite number") }
+        if let background, !background.isFinite { throw JobError(.background, "\(background) is not a finite number") }
+        guard (3...25).contains(maxSize) else { throw JobError(.maxSize, "\(maxSize) must be 3...25") }
+        guard heatmapLimit >= 0 else { throw JobError(.heatmaps, "\(heatmapLimit) must be 0 or more") }
+        if conditions.contains(.channels), generator.mode != .hard {
+            throw JobError(.mode, "\(generator.mode.rawValue): the channels condition maps squares to channel cells in procgen's 25x25 hard-mode world; use \(setting: .mode) hard or drop channels from \(setting: .conditions)")
+        }
+        if !conditions.contains(.channels) {
+            if channels != nil { throw JobError(.channels, "applies only with the channels condition") }
+            if background != nil { throw JobError(.background, "applies only with the channels condition") }
+        }
+    }
+
+    /// The experiment for `evaluator`'s network: the conditions, with the channel set resolved (the ranking runs
+    /// only when `channels` is nil or `topK`). - Throws: `ChannelChoiceError` (one line).
+    public func experiment(evaluator: PolicyEvaluator) throws -> RetargetingExperiment {
+        try RetargetingExperiment(conditions: conditions.map { condition -> RetargetingCondition in
+            switch condition {
+            case .normal: return .normal
+            case .cheese: return .cheese
+            case .channels:
+                let site = try ChannelLayer(layer, network: evaluator.network)
+                let choice = try ChannelChoice.resolve(channels, layer: site, evaluator: evaluator)
+                // "cheese" would read as the cheese condition in the intervention column.
+                let label = choice.name == "cheese" ? "cheese-channels" : choice.name
+                return .channels(ChannelRetargeting(name: label, layer: layer, channels: choice.channels, value: value,
+                                                    background: background))
+            }
+        })
     }
 
     /// The output folder.
@@ -66,8 +126,9 @@ public struct RetargetJob: Job {
 
     private func run(network: ImpalaNetwork, renderer: ObservationRenderer, modelPath: String, to directory: String,
                      progress: ((Int, Int) -> Void)?) throws -> Result {
-        guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
-        guard !experiment.conditions.isEmpty else { throw JobError(.conditions, ": name at least one condition") }
+        try validate()
+        // A channel set the model's layer cannot hold is a `ChannelChoiceError`, as the front end's own checks.
+        let experiment = try self.experiment(evaluator: PolicyEvaluator(network: network, renderer: renderer))
         do { try experiment.check(network: network) } catch { throw JobError("\(setting: .channels)/\(setting: .layer): \(error)") }
         let sprites: MazeSprites
         do { sprites = try MazeSprites(assets: renderer.assets) } catch { throw JobError("\(error)") }
@@ -99,7 +160,7 @@ public struct RetargetJob: Job {
                               observations: observations, seconds: seconds, summary: summary)
         do {
             try CSVTable(columns: RetargetingRow.columns, rows: rows.map(\.cells)).write(to: directory + "/" + Self.tableName)
-            try OutputFile.write(text: summaryText(outcome, modelPath: modelPath), to: directory + "/summary.md")
+            try OutputFile.write(text: summaryText(outcome, experiment: experiment, modelPath: modelPath), to: directory + "/summary.md")
             try RetargetPlots.write(summary, conditions: experiment.conditions, levels: outcome.levels, to: directory + "/plots")
             try RetargetPlots.writeHeatmaps(levels, sprites: sprites, to: directory + "/heatmaps")
         } catch let error as JobError {
@@ -111,7 +172,7 @@ public struct RetargetJob: Job {
         return outcome
     }
 
-    func summaryText(_ outcome: Result, modelPath: String) -> String {
+    func summaryText(_ outcome: Result, experiment: RetargetingExperiment, modelPath: String) -> String {
         func f(_ value: Double) -> String { String(format: "%.3f", value) }
         var text = """
             # Retargeting

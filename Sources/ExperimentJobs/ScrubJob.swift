@@ -69,13 +69,18 @@ public struct ScrubJob: Job {
         try run(evaluator: context.evaluator, to: out, progress: JobProgress.counter(progress, unit: "seeds"))
     }
 
-    private func run(evaluator: PolicyEvaluator, to directory: String, progress: ((Int, Int) -> Void)?) throws -> Result {
+    /// The checks that need no network (front ends call it before loading one; `run` calls it too).
+    public func validate() throws(JobError) {
         guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
         guard (1...1000).contains(samples) else { throw JobError(.samples, "\(samples) must be 1...1000") }
         guard seeds.count * samples <= Self.maximumSeedSamples else {
             throw JobError(.seeds, "(\(seeds.count)) × \(setting: .samples) (\(samples)) is over \(Self.maximumSeedSamples); split the seeds into several runs")
         }
-        guard pool.count >= 100 else { throw JobError(.pool, "has \(pool.count) levels; give at least 100 (e.g. 1000000..<1020000)") }
+        guard pool.count >= 100 else { throw JobError(.pool, "names \(pool.count) levels; give at least 100 (e.g. 1000000..<1020000)") }
+    }
+
+    private func run(evaluator: PolicyEvaluator, to directory: String, progress: ((Int, Int) -> Void)?) throws -> Result {
+        try validate()
         let channelLayer = try ChannelLayer(layer, network: evaluator.network)
         let choice = try ChannelChoice.resolve(channels, layer: channelLayer, evaluator: evaluator)
         guard choice.channels.count * 2 <= channelLayer.channels else {

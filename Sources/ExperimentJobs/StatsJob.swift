@@ -47,6 +47,13 @@ public struct StatsJob: Job {
 
     public static let tableName = "seeds.csv", journalName = "seeds.partial.csv", runName = "run.json"
 
+    /// The checks that need no network (front ends call it before loading one; `run` calls it too).
+    public func validate() throws(JobError) {
+        guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
+        guard maxSteps >= 1 else { throw JobError(.maxSteps, "\(maxSteps) must be at least 1") }
+        guard !coefficients.isEmpty else { throw JobError(.coefficients, "needs at least one coefficient") }
+    }
+
     /// The seeds this run (or shard) plays.
     public var shardSeeds: [Int32] { shard?.part(of: seeds) ?? seeds }
 
@@ -63,9 +70,7 @@ public struct StatsJob: Job {
 
     private func run(network: ImpalaNetwork, renderer: ObservationRenderer, model: StatsRun.Model, to directory: String,
                      progress: ((Int, Int) -> Void)?) throws -> CSVTable {
-        guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
-        guard maxSteps >= 1 else { throw JobError(.maxSteps, "\(maxSteps) must be at least 1") }
-        guard !coefficients.isEmpty else { throw JobError(.coefficients, "needs at least one coefficient") }
+        try validate()
         let columns = BehaviourRow.columns(coefficients: coefficients)
         let info = StatsRun(seeds: seedsText, shard: shard, maxSteps: maxSteps, sample: sampleSeed,
                             coefficients: coefficients, model: model, columns: columns)

@@ -3,7 +3,7 @@
 /// explorer to a query field, a Swift caller reads `maxSteps`).
 public enum JobSetting: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case model, seeds, out, resume, maxSteps, coefficients, mazeSizes, json
-    case layer, channels, top, mapSeeds, samples, pool, conditions, targets
+    case layer, channels, top, mapSeeds, samples, pool, conditions, targets, value, background, maxSize, heatmaps, mode
     case trace, patches
 
     /// The setting's name as a Swift caller writes it (`maxSteps`).

@@ -51,17 +51,18 @@ struct ChannelsCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
+    var job: ChannelsJob {
+        ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed, out: out)
+    }
+
     func validate() throws {
-        guard top >= 1 else { throw ValidationError("--top \(top) must be at least 1") }
-        guard (0...16).contains(mapSeeds) else { throw ValidationError("--map-seeds \(mapSeeds) must be 0...16") }
-        guard seeds.seeds.count >= 5 else { throw ValidationError("--seeds names \(seeds.seeds.count) levels; ranking needs at least 5") }
+        do { try job.validate() } catch { throw usageError(error) }
     }
 
     func run() throws {
         let context = try modelOptions.context(assetOptions)
         let started = Date()
-        let ranking = try ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed,
-                                      out: out).run(in: context)
+        let ranking = try job.run(in: context)
         let seconds = Date().timeIntervalSince(started)
         print("rank  channel   f_score  probe_acc  mean_diff  correlation")
         for score in ranking.scores.prefix(top) {
@@ -102,17 +103,17 @@ struct ScrubCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
+    var job: ScrubJob {
+        ScrubJob(seeds: seeds.seeds, layer: channelOptions.layer, channels: channelOptions.channels,
+                 samples: samples, randomSeed: seed, pool: pool.seeds, out: out)
+    }
+
     func validate() throws {
-        guard (1...1000).contains(samples) else { throw ValidationError("--samples \(samples) must be 1...1000") }
-        guard seeds.seeds.count * samples <= ScrubJob.maximumSeedSamples else {
-            throw ValidationError("--seeds (\(seeds.seeds.count)) × --samples (\(samples)) is over \(ScrubJob.maximumSeedSamples); split the seeds into several runs")
-        }
-        guard pool.seeds.count >= 100 else { throw ValidationError("--pool names \(pool.seeds.count) levels; give at least 100") }
+        do { try job.validate() } catch { throw usageError(error) }
     }
 
     func run() throws {
-        let job = ScrubJob(seeds: seeds.seeds, layer: channelOptions.layer, channels: channelOptions.channels,
-                           samples: samples, randomSeed: seed, pool: pool.seeds, out: out)
+        let job = self.job
         let started = Date()
         let progress = CountProgress(name: "scrub", unit: "seeds")
         let result = try job.run(in: try modelOptions.context(assetOptions), progress: progress.handler)

@@ -51,71 +51,43 @@ public struct RetargetCommand: ParsableCommand {
 
     public init() {}
 
-    static let conditionNames = ["normal", "cheese", "channels"]
-
     /// The parsed `--conditions`, in the order given.
-    var conditionList: [String] {
+    var conditionList: [RetargetJob.Condition] {
         get throws {
             let names = conditions.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard !names.isEmpty else { throw ValidationError("--conditions: name at least one of normal, cheese, channels") }
-            for name in names where !Self.conditionNames.contains(name) {
-                throw ValidationError("--conditions: '\(name)' is not a condition; choose from normal, cheese, channels")
+            let all = RetargetJob.Condition.allCases.map(\.rawValue).joined(separator: ", ")
+            return try names.map { name in
+                guard let condition = RetargetJob.Condition(rawValue: name) else {
+                    throw ValidationError("--conditions: '\(name)' is not a condition; choose from \(all)")
+                }
+                return condition
             }
-            guard Set(names).count == names.count else { throw ValidationError("--conditions lists a condition twice") }
-            return names
+        }
+    }
+
+    /// The job these options describe.
+    var job: RetargetJob {
+        get throws {
+            RetargetJob(seeds: seeds.seeds, seedsText: seeds.text, generator: level.generator, conditions: try conditionList,
+                        layer: channelOptions.layer, channels: channelOptions.channels, value: value,
+                        background: background, maxSize: maxSize, heatmapLimit: heatmaps,
+                        channelSource: channelOptions.channels.map { "--channels \($0)" } ?? "the model's own top channels",
+                        out: out)
         }
     }
 
     public func validate() throws {
-        guard value.isFinite else { throw ValidationError("--value \(value) is not a finite number") }
-        if let background, !background.isFinite {
-            throw ValidationError("--default \(background) is not a finite number")
-        }
-        guard (3...25).contains(maxSize) else { throw ValidationError("--max-size \(maxSize) must be 3...25") }
-        guard heatmaps >= 0 else { throw ValidationError("--heatmaps \(heatmaps) must be 0 or more") }
-        let names = try conditionList
-        if names.contains("channels"), level.mode != .hard {
-            throw ValidationError("--mode \(level.mode.rawValue): the channels condition maps squares to channel cells in procgen's 25x25 hard-mode world; use --mode hard or drop channels from --conditions")
-        }
-        if !names.contains("channels") {
-            if channelOptions.channels != nil { throw ValidationError("--channels applies only with the channels condition") }
-            if background != nil { throw ValidationError("--default applies only with the channels condition") }
-        }
-    }
-
-    /// The experiment for `network`: conditions, and the channel set resolved (the ranking runs only when
-    /// `--channels` is not given or is `topK`). - Throws: `ChannelChoiceError` (one line).
-    public func experiment(network: ImpalaNetwork, evaluator: PolicyEvaluator) throws -> (RetargetingExperiment, String) {
-        var list: [RetargetingCondition] = []
-        var source = ""
-        for name in try conditionList {
-            switch name {
-            case "normal": list.append(.normal)
-            case "cheese": list.append(.cheese)
-            default:
-                let site = try ChannelLayer(channelOptions.layer, network: network)
-                let choice = try ChannelChoice.resolve(channelOptions.channels, layer: site, evaluator: evaluator)
-                source = channelOptions.channels.map { "--channels \($0)" } ?? "the model's own top channels"
-                // "cheese" would read as the cheese condition in the intervention column.
-                let label = choice.name == "cheese" ? "cheese-channels" : choice.name
-                list.append(.channels(ChannelRetargeting(name: label, layer: channelOptions.layer, channels: choice.channels,
-                                                         value: value, background: background)))
-            }
-        }
-        return (RetargetingExperiment(conditions: list), source)
+        do { try job.validate() } catch { throw usageError(error) }
     }
 
     public func run() throws {
         let context = try modelOptions.context(assetOptions)
-        let (experiment, source): (RetargetingExperiment, String)
-        do { (experiment, source) = try self.experiment(network: context.network, evaluator: context.evaluator) } catch let error as ChannelChoiceError {
+        let job = try self.job
+        let progress = CountProgress(name: "retarget", unit: "levels")
+        let outcome: RetargetJob.Result
+        do { outcome = try job.run(in: context, progress: progress.handler) } catch let error as ChannelChoiceError {
             throw usageError(error)
         }
-        let job = RetargetJob(seeds: seeds.seeds, seedsText: seeds.text, generator: level.generator,
-                              experiment: experiment, maxSize: maxSize, heatmapLimit: heatmaps, channelSource: source,
-                              out: out)
-        let progress = CountProgress(name: "retarget", unit: "levels")
-        let outcome = try job.run(in: context, progress: progress.handler)
         progress.finish()
         print(String(format: "wrote %@/%@: %d levels, %d rows, %d observations in %.1f s (%.0f observations/s)",
                      out, RetargetJob.tableName, outcome.levels, outcome.rows, outcome.observations, outcome.seconds,

@@ -8,6 +8,7 @@ extension JobSetting {
         switch self {
         case .coefficients: return "--coeffs"
         case .patches: return "--patch"
+        case .background: return "--default"
         default:
             // camelCase to kebab-case: maxSteps -> --max-steps.
             var name = "--"

@@ -100,20 +100,24 @@ public struct StatsRunCommand: ParsableCommand {
         }
     }
 
+    /// The job these options describe.
+    var job: StatsJob {
+        get throws {
+            StatsJob(seeds: seeds.seeds, seedsText: seeds.text, shard: try resolvedShard(), maxSteps: maxSteps,
+                     sampleSeed: sample, coefficients: try coefficients, resume: resume, features: try featureList,
+                     out: out)
+        }
+    }
+
     public func validate() throws {
-        guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
-        _ = try coefficients
-        _ = try featureList
-        _ = try resolvedShard()
+        do { try job.validate() } catch { throw usageError(error) }
     }
 
     public func run() throws {
         // run.json records the SHA-256 of the bytes the network was read from.
         let context = try modelOptions.context(assetOptions)
-        let shard = try resolvedShard()
-        let job = StatsJob(seeds: seeds.seeds, seedsText: seeds.text, shard: shard, maxSteps: maxSteps,
-                           sampleSeed: sample, coefficients: try coefficients, resume: resume,
-                           features: try featureList, out: out)
+        let job = try self.job
+        let shard = job.shard
         let started = Date()
         let reporter = CountProgress(name: "stats", unit: "seeds")
         if let shard { FileHandle.standardError.write(Data("stats: shard \(shard), \(job.shardSeeds.count) seeds\n".utf8)) }
