@@ -17,7 +17,9 @@ public actor ExplorerServer {
         let address: any SocketAddress = host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port)
                                                              : try sockaddr_in.inet(ip4: host, port: port)
         let handler = ExplorerHandler(api: api)
-        server = HTTPServer(config: HTTPServer.Configuration(address: address, timeout: 60, logger: .disabled), handler: handler)
+        let pool = NoDelaySocketPool(base: HTTPServer.defaultPool())
+        server = HTTPServer(config: HTTPServer.Configuration(address: address, timeout: 60, pool: pool, logger: .disabled),
+                            handler: handler)
     }
 
     /// Starts listening; returns once the socket accepts connections.
