@@ -140,9 +140,13 @@ let package = Package(
         .testTarget(name: "VideoJobsTests", dependencies: [
             "VideoJobs", "JobSupport", "VideoEncoding", "CairoGraphics", "MazeSimulation", "PolicyAnalysis", "TestSupport",
         ]),
-        .testTarget(name: "DataJobsTests", dependencies: ["DataJobs", "MazeSimulation", "OutputFiles", "TestSupport"]),
+        .testTarget(name: "DataJobsTests", dependencies: [
+            "DataJobs", "JobSupport", "MazeObservation", "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis",
+            "TestSupport",
+        ]),
         .testTarget(name: "ExperimentJobsTests", dependencies: [
-            "ExperimentJobs", "JobSupport", "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "TestSupport",
+            "ExperimentJobs", "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation",
+            "OutputFiles", "PolicyAnalysis", "PolicyExperiments", "TestSupport",
         ]),
         .testTarget(name: "MazerenderBenchmarksTests", dependencies: ["MazerenderBenchmarks", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: [
@@ -151,8 +155,8 @@ let package = Package(
         ], exclude: ["browser_test.py"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
-            "ImpalaPolicy", "MazeObservation", "ModelFiles", "OutputFiles",
-            "PolicyExperiments", "ActivationPatching", "PolicyAnalysis", "TestSupport",
+            "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
+            "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

@@ -1,47 +1,19 @@
 import ActivationPatching
-import ArgumentParser
 import ExperimentJobs
 import Foundation
 import JobSupport
 import MazeObservation
 import MazeSimulation
-import MazerenderCLI
 import OutputFiles
 import PolicyAnalysis
 import PolicyExperiments
 import TestSupport
 import Testing
 
-/// `mazerender probe`: option checks, and a small run on the bundled agent whose files are read back.
+/// `ProbeJob`: a small run on the bundled agent whose files are read back, batched sampling, refusals.
 @Suite("linear probes (probe)", .serialized)
 struct ProbeJobTests {
     static let bundledModel = PackagePaths.root.appendingPathComponent("Assets/agent/maze-rr5-scale1.pth").path
-
-    @Test("bad layers, targets, K, cells, channels and counts are usage errors of one line naming the option", arguments: [
-        ["--layers", "embedder.block9.res1.resadd_out"], ["--targets", "cheese-z"], ["--targets", "cheese-x,cheese-x"],
-        ["--k", "0"], ["--k", "1,x"], ["--square", "30,1"], ["--cheese-cell", "3"], ["--channels", "eight"],
-        ["--splits", "0"], ["--samples", "5"], ["--C", "-1"], ["--alpha", "-2"],
-    ])
-    func refuses(arguments: [String]) {
-        do {
-            _ = try Mazerender.parseAsRoot(["probe", "--seeds", "0..99", "--out", "r"] + arguments)
-            Issue.record("accepted \(arguments)")
-        } catch {
-            #expect(Mazerender.exitCode(for: error) == .validationFailure)
-            let message = Mazerender.message(for: error)
-            #expect(!message.contains("\n"), "\(message)")
-            #expect(message.contains(arguments[0]), "\(message)")
-        }
-    }
-
-    @Test("defaults: the notebook's ten layers and five targets; --samples alone seeds from 0")
-    func parsesDefaults() throws {
-        #expect(throws: (any Error).self) { _ = try Mazerender.parseAsRoot(["probe", "--out", "r"]) }
-        let parsed = try Mazerender.parseAsRoot(["probe", "--samples", "100", "--out", "r", "--k", "1,5",
-                                                 "--layers", "embedder.block2.res1_out"])
-        #expect(parsed is ProbeCommand)
-        #expect(LinearProbeExperiment.defaultLayers.count == 10)
-    }
 
     /// The job on the bundled agent, small: every file is there and means what it says.
     @Test("a small run writes samples, probes, summary and plots that agree with the levels and each other")
