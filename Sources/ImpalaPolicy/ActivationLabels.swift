@@ -74,6 +74,9 @@ public enum ImpalaPolicyError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownLabel(label, valid):
+            if let near = Self.nearest(to: label, in: valid) {
+                return "unknown activation label '\(label)'; did you mean '\(near)'?"
+            }
             return "unknown activation label '\(label)'. Valid labels: \(valid.joined(separator: ", "))"
         case let .invalidInput(shape):
             return "the network takes observations of shape [N, 3, 64, 64] (float, /255), got \(shape)"
@@ -83,5 +86,29 @@ public enum ImpalaPolicyError: Error, Equatable, CustomStringConvertible {
         case let .invalidObservations(count, height, width):
             return "\(count) observation bytes are not a whole number of \(height)x\(width)x3 images"
         }
+    }
+
+    /// The label in `candidates` closest to `label` by edit distance, when it is close enough to be a typo
+    /// (at most a quarter of the label's characters, and at least 2, differ); nil otherwise.
+    static func nearest(to label: String, in candidates: [String]) -> String? {
+        let limit = max(2, label.count / 4)
+        let scored = candidates.map { ($0, editDistance(Array(label), Array($0))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance (insertions, deletions and substitutions each cost 1); two rows of the table.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            current[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 }

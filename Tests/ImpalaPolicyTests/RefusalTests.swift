@@ -48,8 +48,13 @@ import Testing
         } throws: { error in
             guard case let .unknownLabel(label, valid) = error as? ImpalaPolicyError else { return false }
             return label == "embedder.block2.res1.resad_out" && valid == ActivationLabels.all
-                && "\(error)".contains("embedder.block2.res1.resadd_out")
+                && "\(error)" == "unknown activation label 'embedder.block2.res1.resad_out'; did you mean 'embedder.block2.res1.resadd_out'?"
         }
+        // Nothing close: the valid labels are listed instead.
+        let far = ImpalaPolicyError.unknownLabel("relu", valid: ActivationLabels.all).description
+        #expect(far.contains("Valid labels: embedder.block1.conv_in0") && !far.contains("did you mean"), "\(far)")
+        #expect(ImpalaPolicyError.unknownLabel("fc_polcy_out", valid: ActivationLabels.all).description
+                == "unknown activation label 'fc_polcy_out'; did you mean 'fc_policy_out'?")
         let edit = ActivationEdit(label: "fc_polcy_out") { _ in }
         #expect(throws: ImpalaPolicyError.unknownLabel("fc_polcy_out", valid: ActivationLabels.all)) {
             try network.forward(Tensor(zeros: [1, 3, 64, 64]), edits: [edit])
