@@ -17,9 +17,6 @@ public struct OutputFolder: Sendable {
         self.path = path
     }
 
-    /// `name` inside the folder.
-    public func file(_ name: String) -> String { path + "/" + name }
-
     /// The run finished: the folder stays.
     public func keep() { directory.keep() }
 
