@@ -61,7 +61,13 @@ public struct DatasetJob: Job {
     /// samples whatever the number of seeds; the files appear only when all are complete. A folder this made is
     /// removed again on failure or interruption.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Summary {
-        try write(to: out, renderer: context.renderer)
+        try run(renderer: context.renderer)
+    }
+
+    /// `run(in:)` for callers without a policy: the dataset needs only the renderer (an on-policy sampling
+    /// brings its own agent).
+    public func run(renderer: ObservationRenderer) throws(JobError) -> Summary {
+        try write(to: out, renderer: renderer)
     }
 
     private func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {

@@ -33,9 +33,15 @@ public enum ModelLocator {
         return ProjectPaths.locate(bundledRelativePath).found.map { URL(fileURLWithPath: $0) }
     }
 
-    /// Loads the network `modelURL(explicit:)` names. - Throws: `JobError` naming the file and the problem.
+    /// Loads the network `modelURL(explicit:)` names, without hashing the file (`load` gives the SHA-256 too).
+    /// - Throws: `JobError` naming the file and the problem.
     public static func loadNetwork(explicit: String?) throws(JobError) -> ImpalaNetwork {
-        try load(explicit: explicit).network
+        let url = try modelURL(explicit: explicit)
+        do {
+            return try ImpalaNetwork(contentsOf: url)
+        } catch {
+            throw JobError("\(url.path): cannot load the policy: \(error)")
+        }
     }
 
     /// Loads the checkpoint `modelURL(explicit:)` names, with the SHA-256 of the bytes it was read from.

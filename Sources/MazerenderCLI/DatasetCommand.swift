@@ -66,16 +66,16 @@ struct DatasetCommand: ParsableCommand {
     }
 
     func run() throws {
-        // The job's policy is the on-policy agent; without one the dataset needs no network, and the default
-        // agent stands in the context unused.
-        let context = JobContext(model: try ModelLocator.load(explicit: onPolicyModel), renderer: try assetOptions.renderer())
-        let onPolicy = onPolicyModel.map { _ in
-            OnPolicySampling(evaluator: context.evaluator, statesPerLevel: onPolicyStates, maxSteps: onPolicySteps)
+        // Only on-policy sampling runs a policy; without it no checkpoint is loaded.
+        let renderer = try assetOptions.renderer()
+        let onPolicy = try onPolicyModel.map { file in
+            OnPolicySampling(evaluator: PolicyEvaluator(network: try ModelLocator.loadNetwork(explicit: file), renderer: renderer),
+                             statesPerLevel: onPolicyStates, maxSteps: onPolicySteps)
         }
         let job = DatasetJob(seeds: seeds.seeds, generator: level.generator, cellsPerLevel: cellsPerLevel,
                              pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed, onPolicy: onPolicy,
                              mazeSizes: mazeSizes, out: out)
-        let summary = try job.run(in: context)
+        let summary = try job.run(renderer: renderer)
         print("dataset: \(summary.samples) samples from \(summary.levels) levels (\(summary.skippedLevels) without cheese or outside --maze-sizes skipped); labels \(summary.labelCounts.sorted { $0.key < $1.key })")
     }
 }

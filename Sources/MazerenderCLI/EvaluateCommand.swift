@@ -54,7 +54,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let context = try modelOptions.context(assetOptions)
-        let network = context.network
+        let network = context.network, modelPath = context.modelPath ?? ""
         let job = EvaluationJob(inDistributionSeeds: inDistributionSeeds.seeds, randRegion: randRegion,
                                 anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps,
                                 selection: ActionSelection(sampleSeed: sample))
@@ -63,11 +63,11 @@ struct EvaluateCommand: ParsableCommand {
             if let stage = progress.note { FileHandle.standardError.write(Data("evaluate: \(stage)\n".utf8)) }
         }
         let actions = sample.map { "actions sampled from seed \($0)" } ?? "argmax actions"
-        print("model: \(try ModelLocator.modelURL(explicit: modelOptions.model).path) (scale \(network.scale)); \(actions), at most \(maxSteps) steps")
+        print("model: \(modelPath) (scale \(network.scale)); \(actions), at most \(maxSteps) steps")
         print(report.table)
         if let json {
             let source = EvaluationJob.ReportSource(
-                modelPath: try ModelLocator.modelURL(explicit: modelOptions.model).path, scale: network.scale,
+                modelPath: modelPath, scale: network.scale,
                 seeds: seeds.text, inDistributionSeeds: inDistributionSeeds.text, decisionSeeds: decisionSeeds.text)
             try JSONFiles.write(job.json(report, source: source), to: json)
         }
