@@ -1,5 +1,6 @@
 import ImpalaPolicy
 import MazeObservation
+import OutputFiles
 import PolicyAnalysis
 
 /// A unit of work a front end runs, in one shape: the job value holds its settings (including where it writes),
@@ -21,18 +22,28 @@ public struct JobContext: Sendable {
     public let modelPath: String?
     /// SHA-256 of the checkpoint's bytes (nil when not from a file).
     public let modelSHA256: String?
+    /// The command line that started the work (empty when no front end recorded one).
+    public let command: [String]
 
     public init(network: ImpalaNetwork, renderer: ObservationRenderer, modelPath: String? = nil,
-                modelSHA256: String? = nil) {
+                modelSHA256: String? = nil, command: [String] = []) {
         self.network = network
         self.renderer = renderer
         self.modelPath = modelPath
         self.modelSHA256 = modelSHA256
+        self.command = command
     }
 
     /// The context of a loaded checkpoint.
-    public init(model: LoadedModel, renderer: ObservationRenderer) {
-        self.init(network: model.network, renderer: renderer, modelPath: model.path, modelSHA256: model.sha256)
+    public init(model: LoadedModel, renderer: ObservationRenderer, command: [String] = []) {
+        self.init(network: model.network, renderer: renderer, modelPath: model.path, modelSHA256: model.sha256,
+                  command: command)
+    }
+
+    /// What the outputs of this context record about their making (version, command line, model); jobs add
+    /// the seeds and patches of each output with `Provenance.describing(seeds:patches:)`.
+    public var provenance: Provenance {
+        Provenance(command: command, model: modelPath, modelSHA256: modelSHA256)
     }
 
     /// Batched forward passes over rendered observations.

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import JobSupport
+import OutputFiles
 
 /// The `mazerender` command: parsing only; the work happens in the job targets (`FigureJobs`, `VideoJobs`,
 /// `DataJobs`, `ExperimentJobs`), whose errors name settings; this turns them into option names.
@@ -7,6 +9,7 @@ public struct Mazerender: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mazerender",
         abstract: "procgen-exact maze simulator, observations and policy analysis for the goal-misgeneralization maze agents.",
+        version: MazerenderVersion.string,
         subcommands: [MazeCommand.self, ObsCommand.self, PlayCommand.self, DatasetCommand.self, BenchmarkCommand.self,
                       VectorFieldCommand.self, VectorFieldDiffCommand.self, HeatmapCommand.self, FigureCommand.self,
                       RolloutCommand.self, LogitsCommand.self, ActivationsCommand.self,
@@ -28,6 +31,7 @@ public struct Mazerender: ParsableCommand {
     /// Parses `arguments` (nil: the process's) and runs the command in this process, as `main` does.
     /// - Throws: argument-parser's errors for usage mistakes; a job's failure as a one-line error in option names.
     public static func run(arguments: [String]?) throws {
+        Invocation.record(["mazerender"] + (arguments ?? Array(CommandLine.arguments.dropFirst())))
         var command = try parseAsRoot(arguments)
         do {
             try command.run()
@@ -35,4 +39,14 @@ public struct Mazerender: ParsableCommand {
             throw CommandFailure(error)
         }
     }
+}
+
+/// The command line being run, for the provenance every output records (see `Provenance`).
+enum Invocation {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var recorded: [String] = []
+
+    static func record(_ arguments: [String]) { lock.withLock { recorded = arguments } }
+
+    static var arguments: [String] { lock.withLock { recorded } }
 }

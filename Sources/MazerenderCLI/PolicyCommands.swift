@@ -12,7 +12,8 @@ struct ModelOptions: ParsableArguments {
 
     /// The context every job runs in: this checkpoint (with its SHA-256) and the renderer `assets` names.
     func context(_ assets: AssetOptions) throws -> JobContext {
-        JobContext(model: try ModelLocator.load(explicit: model), renderer: try assets.renderer())
+        JobContext(model: try ModelLocator.load(explicit: model), renderer: try assets.renderer(),
+                   command: Invocation.arguments)
     }
 
     func validate() throws {
