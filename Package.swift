@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(name: "MazeRenderingTests", dependencies: [
             "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "TestSupport",
         ], exclude: ["Golden"]),
-        .testTarget(name: "JobSupportTests", dependencies: ["JobSupport"]),
+        .testTarget(name: "JobSupportTests", dependencies: ["JobSupport", "OutputFiles", "TestSupport"]),
         .testTarget(name: "FigureJobsTests", dependencies: [
             "FigureJobs", "JobSupport", "MazeRendering", "CairoGraphics", "MazeObservation", "ImpalaPolicy", "TestSupport",
         ]),

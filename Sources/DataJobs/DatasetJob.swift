@@ -26,8 +26,9 @@ public struct DatasetJob: Job {
 
     public init(seeds: [Int32], generator: LevelGenerator, cellsPerLevel: Int, pathCellsPerLevel: Int = 0,
                 samplingSeed: UInt32, onPolicy: OnPolicySampling? = nil, mazeSizes: ClosedRange<Int> = 3...25,
-                out: String) {
+                out: String, existing: ExistingOutput = .refuse) {
         self.out = out
+        self.existing = existing
         self.seeds = seeds
         self.generator = generator
         self.cellsPerLevel = cellsPerLevel
@@ -37,8 +38,18 @@ public struct DatasetJob: Job {
         self.mazeSizes = mazeSizes
     }
 
-    /// The output folder.
+    /// The output folder, and what to do when it holds an earlier run.
     public var out: String
+    public var existing: ExistingOutput
+
+    /// The settings `run.json` records.
+    public var settings: JSONValue {
+        .object([("seeds", RunSettings.seeds(seeds)), ("level_generator", .string(generator.variant.description)),
+                 ("cells_per_level", .int(cellsPerLevel)), ("path_cells_per_level", .int(pathCellsPerLevel)),
+                 ("sampling_seed", .int(Int(samplingSeed))),
+                 ("maze_sizes", .string("\(mazeSizes.lowerBound)..\(mazeSizes.upperBound)")),
+                 ("on_policy", onPolicy == nil ? false : true)])
+    }
 
     public typealias Result = Summary
 
@@ -61,22 +72,24 @@ public struct DatasetJob: Job {
     /// samples whatever the number of seeds; the files appear only when all are complete. A folder this made is
     /// removed again on failure or interruption.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Summary {
-        try run(renderer: context.renderer)
+        try run(renderer: context.renderer, provenance: context.provenance)
     }
 
     /// `run(in:)` for callers without a policy: the dataset needs only the renderer (an on-policy sampling
     /// brings its own agent).
-    public func run(renderer: ObservationRenderer) throws(JobError) -> Summary {
-        try write(to: out, renderer: renderer)
+    /// - Parameter provenance: what `run.json` records of the run's making (command line, on-policy model).
+    public func run(renderer: ObservationRenderer, provenance: Provenance = Provenance()) throws(JobError) -> Summary {
+        try write(to: out, renderer: renderer, provenance: provenance)
     }
 
-    private func write(to directory: String, renderer: ObservationRenderer) throws(JobError) -> Summary {
+    private func write(to directory: String, renderer: ObservationRenderer, provenance: Provenance) throws(JobError) -> Summary {
         let files: DatasetFiles
-        let folder = try OutputFolder(directory)
+        let folder = try RunFolder(directory, job: "dataset", settings: settings,
+                                   provenance: provenance.describing(seeds: RunSettings.seedsText(seeds)), existing: existing)
+        defer { folder.abandonIfUnfinished() }
         do {
             files = try DatasetFiles(directory: directory)
         } catch {
-            folder.discard()
             throw JobError("dataset \(directory): \(error)")
         }
         var labelCounts: [Int: Int] = [:]
@@ -116,14 +129,12 @@ public struct DatasetJob: Job {
                 throw JobError("no samples: every level of \(setting: .seeds) lacks cheese or lies outside \(setting: .mazeSizes); choose other seeds")
             }
             try files.finish()
-            folder.keep()
+            try folder.finish()
         } catch let error as JobError {
             files.discard()
-            folder.discard()
             throw error
         } catch {
             files.discard()
-            folder.discard()
             throw JobError("dataset \(directory): \(error)")
         }
         return Summary(samples: files.actions.rows, levels: seeds.count - skipped, skippedLevels: skipped,

@@ -29,13 +29,16 @@ public struct ChannelsJob: Job {
     public var randomSeed: UInt64
     /// How seeds become levels.
     public var generator: LevelGenerator
-    /// The output folder.
+    /// The output folder, and what to do when it holds an earlier run.
     public var out: String
+    public var existing: ExistingOutput
 
     public init(seeds: [Int32], layer: String = ChannelLayer.defaultLabel, top: Int = 8, mapSeeds: Int = 4,
-                randomSeed: UInt64 = 0, generator: LevelGenerator = LevelGenerator(), out: String) {
+                randomSeed: UInt64 = 0, generator: LevelGenerator = LevelGenerator(), out: String,
+                existing: ExistingOutput = .refuse) {
         self.generator = generator
         self.out = out
+        self.existing = existing
         self.seeds = seeds
         self.layer = layer
         self.top = top
@@ -53,7 +56,14 @@ public struct ChannelsJob: Job {
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> ChannelRanking {
         let figures = try FigureContext(network: context.network, renderer: context.renderer, generator: generator,
                                         modelPath: context.modelPath)
-        return try run(context: figures, to: out)
+        return try run(context: figures, provenance: context.provenance, to: out)
+    }
+
+    /// The settings `run.json` records.
+    public var settings: JSONValue {
+        .object([("seeds", RunSettings.seeds(seeds)), ("level_generator", .string(generator.variant.description)),
+                 ("layer", .string(layer)), ("top", .int(top)), ("map_seeds", .int(mapSeeds)),
+                 ("random_seed", .string(String(randomSeed)))])
     }
 
     /// The checks that need no network (front ends call it before loading one; `run` calls it too).
@@ -63,7 +73,7 @@ public struct ChannelsJob: Job {
         guard seeds.count >= 5 else { throw JobError(.seeds, "names \(seeds.count) levels; ranking needs at least 5") }
     }
 
-    private func run(context: FigureContext, to directory: String) throws -> ChannelRanking {
+    private func run(context: FigureContext, provenance: Provenance, to directory: String) throws -> ChannelRanking {
         try validate()
         let channelLayer = try ChannelLayer(layer, network: context.network)
         guard top <= channelLayer.channels else {
@@ -74,8 +84,10 @@ public struct ChannelsJob: Job {
         guard withCheese.count >= 5 else {
             throw JobError(.seeds, "gives \(withCheese.count) levels with cheese; ranking needs at least 5")
         }
-        let folder = try OutputFolder(directory)
-        defer { folder.discard() }
+        let folder = try RunFolder(directory, job: "channels", settings: settings,
+                                   provenance: provenance.describing(seeds: RunSettings.seedsText(seeds)),
+                                   existing: existing)
+        defer { folder.abandonIfUnfinished() }
         let ranking = try ChannelRanking.measure(evaluator: context.evaluator, layer: channelLayer, levels: withCheese,
                                                  seed: randomSeed)
         let table = CSVTable(columns: Self.columns, rows: ranking.scores.map { score in
@@ -93,7 +105,7 @@ public struct ChannelsJob: Job {
             let template = mapsTemplate(channels: ranking.top(drawn), levels: mapLevels)
             for ext in ["png", "svg"] { try FigureJobs.write(template, context: context, to: "\(directory)/maps.\(ext)") }
         }
-        folder.keep()
+        try folder.finish()
         return ranking
     }
 

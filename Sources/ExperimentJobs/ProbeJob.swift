@@ -22,11 +22,14 @@ public struct ProbeJob: Job {
     public var sampling: ProbeSampling
     public var experiment: LinearProbeExperiment
 
-    /// The output folder.
+    /// The output folder, and what to do when it holds an earlier run.
     public var out: String
+    public var existing: ExistingOutput
 
-    public init(seeds: [Int32], sampleCount: Int?, sampling: ProbeSampling, experiment: LinearProbeExperiment, out: String) {
+    public init(seeds: [Int32], sampleCount: Int?, sampling: ProbeSampling, experiment: LinearProbeExperiment, out: String,
+                existing: ExistingOutput = .refuse) {
         self.out = out
+        self.existing = existing
         self.seeds = seeds
         self.sampleCount = sampleCount
         self.sampling = sampling
@@ -54,11 +57,30 @@ public struct ProbeJob: Job {
 
     /// Runs everything and writes `directory`. - Throws: `JobError` (one line) for bad input or a failed write.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
-        try run(network: context.network, renderer: context.renderer, to: out,
+        try run(network: context.network, renderer: context.renderer, provenance: context.provenance, to: out,
                 progress: progress.map { handler in { note in handler(JobProgress(note: note)) } })
     }
 
-    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, to directory: String,
+    /// The settings `run.json` records.
+    public var settings: JSONValue {
+        let selection: JSONValue
+        switch sampling.selection {
+        case .argmax: selection = "argmax"
+        case .sample(let seed): selection = .string("sample(seed=\(seed))")
+        }
+        return .object([
+            ("seeds", RunSettings.seeds(seeds)), ("samples", sampleCount.map { .int($0) } ?? .null),
+            ("level_generator", .string(sampling.generator.variant.description)), ("max_steps", .int(sampling.maxSteps)),
+            ("action_selection", selection), ("layers", .array(experiment.layers.map { .string($0) })),
+            ("targets", .array(experiment.targets.map { .string($0.name) })),
+            ("ks", experiment.ks.map { .array($0.map { .int($0) }) } ?? .null),
+            ("c", experiment.c.map { .double($0) } ?? .null), ("alpha", experiment.alpha.map { .double($0) } ?? .null),
+            ("splits", .int(experiment.splitCount)), ("split_seed", .string(String(experiment.splitSeed))),
+            ("channels", experiment.channels.map { .string($0) } ?? .null),
+        ])
+    }
+
+    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, provenance: Provenance, to directory: String,
                      progress: ((String) -> Void)?) throws -> Result {
         let evaluator = PolicyEvaluator(network: network, renderer: renderer, batchSize: experiment.batchSize)
         // Refuse bad layers and channels before the (long) sampling.
@@ -73,9 +95,9 @@ public struct ProbeJob: Job {
                 throw JobError(ProbeError.badLayer(layer).description)
             }
         }
-        let folder = try OutputFolder(directory)
-        var keep = false
-        defer { if !keep { folder.discard() } }
+        let folder = try RunFolder(directory, job: "probe", settings: settings,
+                                   provenance: provenance.describing(seeds: RunSettings.seedsText(seeds)), existing: existing)
+        defer { folder.abandonIfUnfinished() }
 
         let sampleStart = Date()
         let summary = try sampling.collect(seeds: seeds, count: sampleCount, evaluator: evaluator) { found, examined in
@@ -111,8 +133,7 @@ public struct ProbeJob: Job {
             try Self.summaryTable(results).write(to: directory + "/summary.csv")
         } catch { throw JobError("\(error)") }
         try Self.plots(results, to: directory + "/plots")
-        keep = true
-        folder.keep()
+        try folder.finish()
         return Result(sampling: summary, results: results, samplingSeconds: samplingSeconds, probingSeconds: probingSeconds)
     }
 

@@ -51,8 +51,9 @@ public struct RetargetJob: Job {
     public init(seeds: [Int32], seedsText: String, generator: LevelGenerator = LevelGenerator(),
                 conditions: [Condition] = Condition.allCases, layer: String = ChannelLayer.defaultLabel,
                 channels: String? = nil, value: Float = 5.5, background: Float? = nil, maxSize: Int = 25,
-                heatmapLimit: Int = 50, channelSource: String = "", out: String) {
+                heatmapLimit: Int = 50, channelSource: String = "", out: String, existing: ExistingOutput = .refuse) {
         self.out = out
+        self.existing = existing
         self.seeds = seeds
         self.seedsText = seedsText
         self.generator = generator
@@ -102,8 +103,18 @@ public struct RetargetJob: Job {
         })
     }
 
-    /// The output folder.
+    /// The output folder, and what to do when it holds an earlier run.
     public var out: String
+    public var existing: ExistingOutput
+
+    /// The settings `run.json` records.
+    public var settings: JSONValue {
+        .object([("seeds", .string(seedsText)), ("level_generator", .string(generator.variant.description)),
+                 ("conditions", .array(conditions.map { .string($0.rawValue) })), ("layer", .string(layer)),
+                 ("channels", channels.map { .string($0) } ?? .null), ("value", .float(value)),
+                 ("background", background.map { .float($0) } ?? .null), ("max_size", .int(maxSize)),
+                 ("heatmaps", .int(heatmapLimit))])
+    }
 
     public static let tableName = "retargeting.csv"
 
@@ -120,19 +131,22 @@ public struct RetargetJob: Job {
     /// Runs every level and writes the folder. `progress(done, total)` after each level.
     /// - Throws: `JobError` naming the option, the seed or the file.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
-        try run(network: context.network, renderer: context.renderer, modelPath: context.modelPath ?? "(not from a file)",
+        try run(network: context.network, renderer: context.renderer, provenance: context.provenance,
                 to: out, progress: JobProgress.counter(progress, unit: "levels"))
     }
 
-    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, modelPath: String, to directory: String,
+    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, provenance: Provenance, to directory: String,
                      progress: ((Int, Int) -> Void)?) throws -> Result {
+        let modelPath = provenance.model ?? "(not from a file)"
         try validate()
         // A channel set the model's layer cannot hold is a `ChannelChoiceError`, as the front end's own checks.
         let experiment = try self.experiment(evaluator: PolicyEvaluator(network: network, renderer: renderer))
         do { try experiment.check(network: network) } catch { throw JobError("\(setting: .channels)/\(setting: .layer): \(error)") }
         let sprites: MazeSprites
         do { sprites = try MazeSprites(assets: renderer.assets) } catch { throw JobError("\(error)") }
-        let folder = try OutputFolder(directory)
+        let folder = try RunFolder(directory, job: "retarget", settings: settings,
+                                   provenance: provenance.describing(seeds: seedsText), existing: existing)
+        defer { folder.abandonIfUnfinished() }
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
         let started = Date()
         var rows: [RetargetingRow] = []
@@ -168,7 +182,7 @@ public struct RetargetJob: Job {
         } catch {
             throw JobError("retarget output in \(directory): \(error)")
         }
-        folder.keep()
+        try folder.finish()
         return outcome
     }
 

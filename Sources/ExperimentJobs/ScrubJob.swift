@@ -25,12 +25,15 @@ public struct ScrubJob: Job {
     /// Levels the resampled maps come from (`--pool`).
     public var pool: [Int32]
 
-    /// The output folder.
+    /// The output folder, and what to do when it holds an earlier run.
     public var out: String
+    public var existing: ExistingOutput
 
     public init(seeds: [Int32], layer: String = ChannelLayer.defaultLabel, channels: String? = nil, samples: Int = 1,
-                randomSeed: UInt64 = 0, pool: [Int32] = ScrubJob.defaultPool, out: String) {
+                randomSeed: UInt64 = 0, pool: [Int32] = ScrubJob.defaultPool, out: String,
+                existing: ExistingOutput = .refuse) {
         self.out = out
+        self.existing = existing
         self.seeds = seeds
         self.layer = layer
         self.channels = channels
@@ -66,7 +69,15 @@ public struct ScrubJob: Job {
     /// Runs every seed and writes `out`, reporting seeds done.
     /// - Throws: `JobError` / `ChannelChoiceError` / `ScrubError` (one line each), forward and output errors.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
-        try run(evaluator: context.evaluator, to: out, progress: JobProgress.counter(progress, unit: "seeds"))
+        try run(evaluator: context.evaluator, provenance: context.provenance, to: out,
+                progress: JobProgress.counter(progress, unit: "seeds"))
+    }
+
+    /// The settings `run.json` records.
+    public var settings: JSONValue {
+        .object([("seeds", RunSettings.seeds(seeds)), ("layer", .string(layer)),
+                 ("channels", channels.map { .string($0) } ?? .null), ("samples", .int(samples)),
+                 ("random_seed", .string(String(randomSeed))), ("pool", RunSettings.seeds(pool))])
     }
 
     /// The checks that need no network (front ends call it before loading one; `run` calls it too).
@@ -79,15 +90,18 @@ public struct ScrubJob: Job {
         guard pool.count >= 100 else { throw JobError(.pool, "names \(pool.count) levels; give at least 100 (e.g. 1000000..<1020000)") }
     }
 
-    private func run(evaluator: PolicyEvaluator, to directory: String, progress: ((Int, Int) -> Void)?) throws -> Result {
+    private func run(evaluator: PolicyEvaluator, provenance: Provenance, to directory: String,
+                     progress: ((Int, Int) -> Void)?) throws -> Result {
         try validate()
         let channelLayer = try ChannelLayer(layer, network: evaluator.network)
         let choice = try ChannelChoice.resolve(channels, layer: channelLayer, evaluator: evaluator)
         guard choice.channels.count * 2 <= channelLayer.channels else {
             throw ScrubError.noRoomForControl(chosen: choice.channels.count, channels: channelLayer.channels)
         }
-        let folder = try OutputFolder(directory)
-        defer { folder.discard() }
+        let folder = try RunFolder(directory, job: "scrub", settings: settings,
+                                   provenance: provenance.describing(seeds: RunSettings.seedsText(seeds)),
+                                   existing: existing)
+        defer { folder.abandonIfUnfinished() }
 
         let poolStart = Date()
         let scrubbing = ChannelScrubbing(evaluator: evaluator, layer: channelLayer, pool: LevelCellIndex(seeds: pool))
@@ -119,7 +133,7 @@ public struct ScrubJob: Job {
         for ext in ["png", "svg"] {
             try scatter(trials, choice: choice).write(to: "\(directory)/scatter.\(ext)", width: 640, height: 600)
         }
-        folder.keep()
+        try folder.finish()
         return Result(choice: choice, trials: trials, summary: summary, scrubbedSeeds: seeds.count - skipped,
                       skippedSeeds: skipped, poolSeconds: trialStart.timeIntervalSince(poolStart), trialSeconds: trialSeconds)
     }

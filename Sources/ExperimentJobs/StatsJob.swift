@@ -24,7 +24,10 @@ public struct StatsJob: Job {
     public var maxSteps: Int
     public var sampleSeed: UInt32?
     public var coefficients: [Float]
+    /// Continue the unfinished run in `out` (computing only the missing seeds).
     public var resume: Bool
+    /// What to do when `out` holds a finished earlier run (`resume` takes precedence).
+    public var existing: ExistingOutput
     /// The maximum-likelihood regression's features; nil writes no analysis (only `seeds.csv` and `run.json`).
     public var features: [String]?
     /// The output folder.
@@ -32,8 +35,9 @@ public struct StatsJob: Job {
 
     public init(seeds: [Int32], seedsText: String, shard: Shard? = nil, generator: LevelGenerator = LevelGenerator(),
                 maxSteps: Int = 256, sampleSeed: UInt32? = nil, coefficients: [Float] = [-1], resume: Bool = false,
-                features: [String]? = nil, out: String) {
+                features: [String]? = nil, out: String, existing: ExistingOutput = .refuse) {
         self.out = out
+        self.existing = existing
         self.seeds = seeds
         self.seedsText = seedsText
         self.shard = shard
@@ -64,20 +68,20 @@ public struct StatsJob: Job {
     /// SHA-256. - Returns: the table written. - Throws: `JobError` naming the folder or the seed.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> CSVTable {
         let model = StatsRun.Model(path: context.modelPath ?? "(not from a file)", sha256: context.modelSHA256 ?? "")
-        return try run(network: context.network, renderer: context.renderer, model: model, to: out,
-                       progress: JobProgress.counter(progress, unit: "seeds"))
+        return try run(network: context.network, renderer: context.renderer, model: model,
+                       provenance: context.provenance, to: out, progress: JobProgress.counter(progress, unit: "seeds"))
     }
 
-    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, model: StatsRun.Model, to directory: String,
-                     progress: ((Int, Int) -> Void)?) throws -> CSVTable {
+    private func run(network: ImpalaNetwork, renderer: ObservationRenderer, model: StatsRun.Model,
+                     provenance: Provenance, to directory: String, progress: ((Int, Int) -> Void)?) throws -> CSVTable {
         try validate()
         let columns = BehaviourRow.columns(coefficients: coefficients)
         let info = StatsRun(seeds: seedsText, shard: shard, maxSteps: maxSteps, sample: sampleSeed,
                             coefficients: coefficients, model: model, columns: columns)
-        let folder = try OutputFolder(directory)
         let journalPath = directory + "/" + Self.journalName, runPath = directory + "/" + Self.runName
         var finished: [Int32: [String]] = [:]
-        if FileManager.default.fileExists(atPath: journalPath) {
+        let unfinished = FileManager.default.fileExists(atPath: journalPath)
+        if unfinished {
             guard resume else {
                 throw JobError(.out, "\(directory) holds an unfinished run (\(Self.journalName)); add \(setting: .resume) to "
                     + "finish it, or choose another \(setting: .out)")
@@ -85,7 +89,11 @@ public struct StatsJob: Job {
             try StatsRun.read(runPath).requireSame(as: info, path: runPath)
             finished = try Self.readJournal(journalPath, columns: columns)
         }
-        do { try info.write(to: runPath) } catch { throw JobError("\(error)") }
+        let folder = try RunFolder(directory, job: shard == nil ? "stats" : "stats shard \(shard!)", settings: info.json,
+                                   provenance: provenance.describing(seeds: seedsText, patches: coefficients.map { "cheese:coeff=\($0)" }),
+                                   existing: unfinished ? .resume : existing)
+        // A failed or interrupted run keeps its journal (and run.json) for `resume`.
+        defer { folder.abandonIfUnfinished(keeping: [Self.journalName]) }
 
         let todo = shardSeeds.filter { finished[$0] == nil }
         let journal = try Journal(path: journalPath, columns: columns)
@@ -109,8 +117,8 @@ public struct StatsJob: Job {
         let table = CSVTable(columns: columns, rows: shardSeeds.map { finished[$0]! })
         do { try table.write(to: directory + "/" + Self.tableName) } catch { throw JobError("\(error)") }
         journal.remove()
-        folder.keep()
         if shard == nil, let features { try StatsReport.write(table: table, run: info, features: features, to: directory) }
+        try folder.finish()
         return table
     }
 
@@ -166,7 +174,8 @@ extension StatsJob {
     /// and `run.json` without a shard. - Throws: `JobError` naming the folder that is missing, extra, unfinished
     /// or from another run.
     public static func merge(_ shardDirectories: [String], to directory: String,
-                             features: [String]? = BehaviourAnalysis.claimedFeatures) throws -> CSVTable {
+                             features: [String]? = BehaviourAnalysis.claimedFeatures,
+                             provenance: Provenance = Provenance(), existing: ExistingOutput = .refuse) throws -> CSVTable {
         let runs = try shardDirectories.map { folder -> (String, StatsRun) in
             let run = try StatsRun.read(folder + "/" + runName)
             guard run.shard != nil else { throw JobError("\(folder) is a whole run, not a shard; nothing to merge") }
@@ -210,16 +219,15 @@ extension StatsJob {
         var whole = runs[0].1
         whole.shard = nil
         let table = CSVTable(columns: whole.columns, rows: rows)
-        let folder = try OutputFolder(directory)
-        do {
-            try whole.write(to: directory + "/" + runName)
-            try table.write(to: directory + "/" + tableName)
-        } catch {
-            folder.discard()
-            throw JobError("\(error)")
-        }
-        folder.keep()
+        var recorded = provenance
+        recorded.model = whole.model.path
+        recorded.modelSHA256 = whole.model.sha256
+        let folder = try RunFolder(directory, job: "stats merge", settings: whole.json,
+                                   provenance: recorded.describing(seeds: whole.seeds), existing: existing)
+        defer { folder.abandonIfUnfinished() }
+        do { try table.write(to: directory + "/" + tableName) } catch { throw JobError("\(error)") }
         if let features { try StatsReport.write(table: table, run: whole, features: features, to: directory) }
+        try folder.finish()
         return table
     }
 }

@@ -38,16 +38,26 @@ public struct StatsRun: Codable, Equatable, Sendable {
         case seeds, shard, maxSteps = "max_steps", sample, coefficients, model, columns
     }
 
-    func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try OutputFile.write(Array(try encoder.encode(self)) + [0x0A], to: path)
+    /// The settings as `run.json` records them (the keys of `CodingKeys`).
+    public var json: JSONValue {
+        .object([
+            ("seeds", .string(seeds)),
+            ("shard", shard.map { .object([("index", .int($0.index)), ("count", .int($0.count))]) } ?? .null),
+            ("max_steps", .int(maxSteps)), ("sample", sample.map { .int(Int($0)) } ?? .null),
+            ("coefficients", .floats(coefficients)),
+            ("model", .object([("path", .string(model.path)), ("sha256", .string(model.sha256))])),
+            ("columns", .array(columns.map { .string($0) })),
+        ])
     }
 
+    private struct Manifest: Decodable { var settings: StatsRun }
+
+    /// Reads the settings of a stats folder's `run.json` (also the flat layout of versions before 0.10).
     static func read(_ path: String) throws -> StatsRun {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw JobError("\(path) is missing; is this a mazerender stats folder?")
         }
+        if let manifest = try? JSONDecoder().decode(Manifest.self, from: data) { return manifest.settings }
         do { return try JSONDecoder().decode(StatsRun.self, from: data) } catch {
             throw JobError("\(path) is not a stats run description: \(error)")
         }

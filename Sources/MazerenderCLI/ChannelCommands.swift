@@ -46,13 +46,15 @@ struct ChannelsCommand: ParsableCommand {
     var mapSeeds = 4
     @Option(help: "Seed of the random comparison cells and the probes' splits.")
     var seed: UInt64 = 0
-    @Option(help: "Output folder.")
+    @Option(help: OutputFolderHelp.out)
     var out: String
+    @Flag(help: OutputFolderHelp.overwrite)
+    var overwrite = false
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
     var job: ChannelsJob {
-        ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed, out: out)
+        ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed, out: out, existing: overwrite ? .overwrite : .refuse)
     }
 
     func validate() throws {
@@ -98,14 +100,16 @@ struct ScrubCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Levels the resampled maps come from (default: 1000000..<1020000).", valueName: "seeds"),
             transform: parseSeeds)
     var pool = try! SeedList("1000000..<1020000")
-    @Option(help: "Output folder.")
+    @Option(help: OutputFolderHelp.out)
     var out: String
+    @Flag(help: OutputFolderHelp.overwrite)
+    var overwrite = false
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
     var job: ScrubJob {
         ScrubJob(seeds: seeds.seeds, layer: channelOptions.layer, channels: channelOptions.channels,
-                 samples: samples, randomSeed: seed, pool: pool.seeds, out: out)
+                 samples: samples, randomSeed: seed, pool: pool.seeds, out: out, existing: overwrite ? .overwrite : .refuse)
     }
 
     func validate() throws {

@@ -50,3 +50,11 @@ struct LevelOptions: ParsableArguments {
         }
     }
 }
+
+/// The help of `--out FOLDER` and `--overwrite`, shared by every command that writes a folder.
+enum OutputFolderHelp {
+    static let out = ArgumentHelp("Output folder: new or empty (one run per folder; run.json lists what the run wrote).",
+                                  valueName: "folder")
+    static let overwrite = ArgumentHelp(
+        "Replace the earlier run in --out: first remove exactly the files its run.json lists (other files stay).")
+}

@@ -3,6 +3,7 @@ import DataJobs
 import Foundation
 import JobSupport
 import MazeSimulation
+import OutputFiles
 import PolicyAnalysis
 
 struct DatasetCommand: ParsableCommand {
@@ -49,8 +50,10 @@ struct DatasetCommand: ParsableCommand {
             transform: parseMazeSizes)
     var mazeSizes: ClosedRange<Int> = 3...25
 
-    @Option(help: "Output directory.")
+    @Option(help: OutputFolderHelp.out)
     var out: String
+    @Flag(help: OutputFolderHelp.overwrite)
+    var overwrite = false
 
     @OptionGroup var assetOptions: AssetOptions
 
@@ -74,8 +77,8 @@ struct DatasetCommand: ParsableCommand {
         }
         let job = DatasetJob(seeds: seeds.seeds, generator: level.generator, cellsPerLevel: cellsPerLevel,
                              pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed, onPolicy: onPolicy,
-                             mazeSizes: mazeSizes, out: out)
-        let summary = try job.run(renderer: renderer)
+                             mazeSizes: mazeSizes, out: out, existing: overwrite ? .overwrite : .refuse)
+        let summary = try job.run(renderer: renderer, provenance: Provenance(command: Invocation.arguments, model: onPolicyModel))
         print("dataset: \(summary.samples) samples from \(summary.levels) levels (\(summary.skippedLevels) without cheese or outside --maze-sizes skipped); labels \(summary.labelCounts.sorted { $0.key < $1.key })")
     }
 }

@@ -61,8 +61,10 @@ public struct ProbeCommand: ParsableCommand {
     var maxSteps = 256
     @Option(help: "Memory for gathered activation columns, in MiB (more columns per pass means fewer forward passes).")
     var gatherMemory = 1024
-    @Option(help: "Output folder.")
+    @Option(help: OutputFolderHelp.out)
     var out: String
+    @Flag(help: OutputFolderHelp.overwrite)
+    var overwrite = false
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
     @OptionGroup var levelOptions: LevelOptions
@@ -160,7 +162,7 @@ public struct ProbeCommand: ParsableCommand {
             splitSeed: UInt64(seed), channels: channels, gatherBudgetBytes: gatherMemory << 20)
         let sampling = ProbeSampling(generator: levelOptions.generator, maxSteps: maxSteps,
                                      selection: argmax ? .argmax : .sample(seed: seed))
-        let job = ProbeJob(seeds: seedList, sampleCount: samples, sampling: sampling, experiment: experiment, out: out)
+        let job = ProbeJob(seeds: seedList, sampleCount: samples, sampling: sampling, experiment: experiment, out: out, existing: overwrite ? .overwrite : .refuse)
         let progress = CountProgress(name: "probe", unit: "", noteInterval: 5)
         let outcome = try job.run(in: context, progress: progress.handler)
         let s = outcome.sampling

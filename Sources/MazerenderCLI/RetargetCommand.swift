@@ -30,8 +30,10 @@ public struct RetargetCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp, valueName: "seeds"), transform: parseSeeds)
     var seeds: SeedList
-    @Option(help: "Output folder.")
+    @Option(help: OutputFolderHelp.out)
     var out: String
+    @Flag(help: OutputFolderHelp.overwrite)
+    var overwrite = false
     @OptionGroup var channelOptions: ChannelOptions
     @Option(parsing: .unconditional, help: "Value written at the channel cell over the target square.")
     var value: Float = 5.5
@@ -72,7 +74,7 @@ public struct RetargetCommand: ParsableCommand {
                         layer: channelOptions.layer, channels: channelOptions.channels, value: value,
                         background: background, maxSize: maxSize, heatmapLimit: heatmaps,
                         channelSource: channelOptions.channels.map { "--channels \($0)" } ?? "the model's own top channels",
-                        out: out)
+                        out: out, existing: overwrite ? .overwrite : .refuse)
         }
     }
 

@@ -4,6 +4,7 @@ import Foundation
 import JobSupport
 import MazeObservation
 import MazeSimulation
+import OutputFiles
 import PolicyExperiments
 
 struct StatsCommand: ParsableCommand {
@@ -35,8 +36,10 @@ public struct StatsRunCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp, valueName: "seeds"), transform: parseSeeds)
     var seeds: SeedList
-    @Option(help: "Output folder.")
+    @Option(help: OutputFolderHelp.out)
     var out: String
+    @Flag(help: OutputFolderHelp.overwrite)
+    var overwrite = false
     @Option(help: "Step limit per episode.")
     var maxSteps = 256
     @Option(name: .long, defaultAsFlag: 0, parsing: .next,
@@ -105,7 +108,7 @@ public struct StatsRunCommand: ParsableCommand {
         get throws {
             StatsJob(seeds: seeds.seeds, seedsText: seeds.text, shard: try resolvedShard(), maxSteps: maxSteps,
                      sampleSeed: sample, coefficients: try coefficients, resume: resume, features: try featureList,
-                     out: out)
+                     out: out, existing: overwrite ? .overwrite : .refuse)
         }
     }
 
@@ -137,8 +140,10 @@ struct StatsMergeCommand: ParsableCommand {
 
     @Argument(help: "The shard folders, in any order.")
     var shards: [String]
-    @Option(help: "Output folder.")
+    @Option(help: OutputFolderHelp.out)
     var out: String
+    @Flag(help: OutputFolderHelp.overwrite)
+    var overwrite = false
     @Option(help: ArgumentHelp("Features of the maximum-likelihood regression.", valueName: "a,b,c"))
     var features = BehaviourAnalysis.claimedFeatures.joined(separator: ",")
 
@@ -148,7 +153,8 @@ struct StatsMergeCommand: ParsableCommand {
 
     func run() throws {
         let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let table = try StatsJob.merge(shards, to: out, features: names)
+        let table = try StatsJob.merge(shards, to: out, features: names, provenance: Provenance(command: Invocation.arguments),
+                                       existing: overwrite ? .overwrite : .refuse)
         print("wrote \(out)/\(StatsJob.tableName): \(table.rows.count) seeds from \(shards.count) shards")
     }
 }

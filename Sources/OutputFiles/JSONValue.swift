@@ -37,6 +37,40 @@ public indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, Expressibl
         return output
     }
 
+    /// JSON text indented by two spaces per level, one member or element per line (for files people read,
+    /// such as `run.json`); empty arrays and objects stay on one line.
+    public var indentedText: String {
+        var output = ""
+        writeIndented(to: &output, depth: 0)
+        return output
+    }
+
+    private func writeIndented(to output: inout String, depth: Int) {
+        let pad = String(repeating: "  ", count: depth + 1), closing = String(repeating: "  ", count: depth)
+        switch self {
+        case .array(let values) where !values.isEmpty:
+            output += "[\n"
+            for (index, value) in values.enumerated() {
+                output += pad
+                value.writeIndented(to: &output, depth: depth + 1)
+                output += index + 1 < values.count ? ",\n" : "\n"
+            }
+            output += closing + "]"
+        case .object(let members) where !members.isEmpty:
+            output += "{\n"
+            for (index, (key, value)) in members.enumerated() {
+                output += pad
+                Self.writeString(key, to: &output)
+                output += ": "
+                value.writeIndented(to: &output, depth: depth + 1)
+                output += index + 1 < members.count ? ",\n" : "\n"
+            }
+            output += closing + "}"
+        default:
+            write(to: &output)
+        }
+    }
+
     private func write(to output: inout String) {
         switch self {
         case .null: output += "null"
