@@ -13,7 +13,7 @@ enum { slot_count = 128, name_capacity = 256 };
 struct slot {
     char path[PATH_MAX];
     char name[name_capacity];
-    int is_directory;
+    int is_directory; // 0: an output file (named), 1: a folder, 2: a run record (removed, not named)
     int in_use;
 };
 
@@ -48,7 +48,7 @@ static void on_signal(int signal_number) {
     write_text(": interrupted by ");
     write_text(signal_label(signal_number));
     for (int i = 0; i < slot_count; i++) {
-        if (!__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE) || slots[i].is_directory) continue;
+        if (!__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE) || slots[i].is_directory != 0) continue;
         unlink(slots[i].path);
         write_text(removed == 0 ? "; unfinished output removed, nothing written to " : ", ");
         write_text("'");
@@ -56,10 +56,13 @@ static void on_signal(int signal_number) {
         write_text("'");
         removed++;
     }
+    for (int i = 0; i < slot_count; i++) {
+        if (__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE) && slots[i].is_directory == 2) unlink(slots[i].path);
+    }
     // Folders made for the output go after the files in them, the last made (the deepest) first; rmdir leaves
     // a folder that holds anything else.
     for (int i = slot_count - 1; i >= 0; i--) {
-        if (__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE) && slots[i].is_directory) rmdir(slots[i].path);
+        if (__atomic_load_n(&slots[i].in_use, __ATOMIC_ACQUIRE) && slots[i].is_directory == 1) rmdir(slots[i].path);
     }
     if (removed == 0) write_text("; no output was being written");
     write_text("\n");
@@ -122,6 +125,10 @@ int mr_interrupt_cleanup_register(const char *temporary_path, const char *displa
 
 int mr_interrupt_cleanup_register_directory(const char *path) {
     return register_path(path, path, 1);
+}
+
+int mr_interrupt_cleanup_register_record(const char *path) {
+    return register_path(path, path, 2);
 }
 
 void mr_interrupt_cleanup_unregister(int slot) {

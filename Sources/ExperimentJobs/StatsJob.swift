@@ -91,7 +91,7 @@ public struct StatsJob: Job {
         }
         let folder = try RunFolder(directory, job: shard == nil ? "stats" : "stats shard \(shard!)", settings: info.json,
                                    provenance: provenance.describing(seeds: seedsText, patches: coefficients.map { "cheese:coeff=\($0)" }),
-                                   existing: unfinished ? .resume : existing)
+                                   existing: unfinished ? .resume : existing, resumable: true)
         // A failed or interrupted run keeps its journal (and run.json) for `resume`.
         defer { folder.abandonIfUnfinished(keeping: [Self.journalName]) }
 

@@ -32,13 +32,17 @@ public final class RunFolder: @unchecked Sendable {
     /// Files (relative paths) that were in the folder before this run and are not this run's.
     private let foreign: Set<String>
     private var finished = false
+    /// The registration that makes SIGINT/SIGTERM remove the unfinished `run.json` (-1: none).
+    private var interruptToken: Int32 = -1
 
     /// Opens `path` for a run of `job` (its command name, e.g. `scrub`) with `settings` (the job's options and
-    /// seeds as JSON), recording `context`'s provenance, and writes the unfinished `run.json`.
+    /// seeds as JSON), recording `context`'s provenance, and writes the unfinished `run.json`. A signal that
+    /// stops the program removes that `run.json` too (so the folder it made can go), unless `resumable` (a job
+    /// that continues an interrupted run from its journal keeps it).
     /// - Throws: `JobError` about `.out` for a used folder (naming what to do), a folder that cannot be made, or
     ///   a previous `run.json` that cannot be read for `overwrite`.
     public init(_ path: String, job: String, settings: JSONValue, provenance: Provenance,
-                existing: ExistingOutput = .refuse) throws(JobError) {
+                existing: ExistingOutput = .refuse, resumable: Bool = false) throws(JobError) {
         let present = Self.files(in: path)
         var foreign = Set(present)
         foreign.remove(Self.manifestName)
@@ -71,11 +75,13 @@ public final class RunFolder: @unchecked Sendable {
         self.foreign = foreign
         started = Date()
         try writeManifest(files: nil)
+        if !resumable { interruptToken = InterruptCleanup.removeOnInterrupt(path + "/" + Self.manifestName) }
     }
 
     /// The run is complete: `run.json` gets the end time and the list of files this run wrote.
     public func finish() throws(JobError) {
         let files = Self.files(in: path).filter { !foreign.contains($0) && $0 != Self.manifestName }
+        InterruptCleanup.forget(interruptToken)
         try writeManifest(files: files)
         directory.keep()
         finished = true
@@ -92,6 +98,7 @@ public final class RunFolder: @unchecked Sendable {
     public func abandonIfUnfinished(keeping: [String] = []) {
         guard !finished else { return }
         finished = true
+        InterruptCleanup.forget(interruptToken)
         let keeping = keeping.filter { FileManager.default.fileExists(atPath: path + "/" + $0) }
         let kept = Set(keeping)
         for file in writtenFiles where !kept.contains(file) { unlink(path + "/" + file) }

@@ -18,6 +18,18 @@ public enum InterruptCleanup {
     /// Unfinished output files registered now.
     public static var pendingCount: Int { Int(mr_interrupt_cleanup_count()) }
 
+    /// Makes a signal remove the file at `path` (a record of an unfinished run, such as its manifest) after the
+    /// unfinished outputs and before the folders made for them, without naming it. Returns a token for
+    /// `forget(_:)`; a path the table cannot hold is simply not removed.
+    public static func removeOnInterrupt(_ path: String) -> Int32 {
+        mr_interrupt_cleanup_register_record(path)
+    }
+
+    /// Stops removing what `removeOnInterrupt` registered (-1 is ignored).
+    public static func forget(_ token: Int32) {
+        mr_interrupt_cleanup_unregister(token)
+    }
+
     /// Creates the folder `path` (and missing parents) for an output made of several files. Until `keep()` is
     /// called on the result, a signal removes the folder if it is still empty, and so does `discard()`; a folder
     /// that existed before is never removed. - Throws: `OutputFileError` naming the folder.

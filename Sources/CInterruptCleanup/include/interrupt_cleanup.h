@@ -21,6 +21,10 @@ int mr_interrupt_cleanup_register(const char *temporary_path, const char *displa
 /// Registers a folder made for an output: removed on a signal (after the files) if it is empty by then.
 int mr_interrupt_cleanup_register_directory(const char *path);
 
+/// Registers a finished file that describes an unfinished run (a run manifest): removed on a signal after the
+/// output files and before the folders, and not named in the message.
+int mr_interrupt_cleanup_register_record(const char *path);
+
 /// Forgets a slot returned by `mr_interrupt_cleanup_register`; -1 is ignored.
 void mr_interrupt_cleanup_unregister(int slot);
 
