@@ -14,7 +14,7 @@ public struct Mazerender: ParsableCommand {
                       VectorFieldCommand.self, VectorFieldDiffCommand.self, HeatmapCommand.self, FigureCommand.self,
                       RolloutCommand.self, LogitsCommand.self, ActivationsCommand.self,
                       EvaluateCommand.self, StatsCommand.self, ChannelsCommand.self, ScrubCommand.self,
-                      RetargetCommand.self, ProbeCommand.self, ServeCommand.self]
+                      RetargetCommand.self, ProbeCommand.self, ServeCommand.self, InfoCommand.self]
     )
 
     public init() {}
