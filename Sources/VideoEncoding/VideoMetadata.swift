@@ -9,9 +9,12 @@ import CFFmpeg
 /// ```
 /// Cost: opening the file and probing its streams.
 public enum VideoMetadata {
-    /// - Throws: `FFmpegError` naming `path` when libavformat cannot open or probe it.
+    /// Lowers FFmpeg's global log level to errors only (from the default `info`/`warning`), so a damaged file's
+    /// demuxer warnings do not reach the terminal; the caller reports the failure itself.
+    /// - Throws: `FFmpegError` naming `path` when libavformat cannot open it.
     public static func read(path: String) throws -> [(key: String, value: String)] {
-        let input = try InputFormat(path: path)
+        if av_log_get_level() > AV_LOG_ERROR { av_log_set_level(AV_LOG_ERROR) }
+        let input = try InputFormat(path: path, findStreams: false)
         var entries: [(key: String, value: String)] = []
         var entry: UnsafeMutablePointer<AVDictionaryEntry>?
         while let next = av_dict_get(input.pointer.pointee.metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {

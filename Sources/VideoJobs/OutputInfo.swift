@@ -26,6 +26,7 @@ public enum OutputInfo {
                 throw JobError(error.description)
             }
         } else if looksLikeVideo(bytes) {
+            if let damage = videoDamage(bytes) { throw JobError("\(path): corrupt video file (\(damage))") }
             do {
                 stored = try VideoMetadata.read(path: path)
             } catch {
@@ -67,6 +68,49 @@ public enum OutputInfo {
     static func looksLikeVideo(_ bytes: [UInt8]) -> Bool {
         if bytes.count >= 8, Array(bytes[4..<8]) == Array("ftyp".utf8) { return true }
         return bytes.starts(with: [0x1A, 0x45, 0xDF, 0xA3])
+    }
+
+    /// Where an MP4's top-level boxes or a WebM's segment do not fit the file (a cut or padded copy), or nil.
+    static func videoDamage(_ bytes: [UInt8]) -> String? {
+        func big(_ offset: Int, _ count: Int) -> UInt64 {
+            bytes[offset..<(offset + count)].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        if bytes.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) {
+            // EBML header element, then the Segment (ID 0x18538067); sizes are EBML variable-length integers.
+            func vint(_ offset: Int) -> (value: UInt64, length: Int, unknown: Bool)? {
+                guard offset < bytes.count, bytes[offset] != 0 else { return nil }
+                let length = bytes[offset].leadingZeroBitCount + 1
+                guard offset + length <= bytes.count else { return nil }
+                let value = big(offset, length) & ((1 << (7 * UInt64(length))) - 1)
+                return (value, length, value == (1 << (7 * UInt64(length))) - 1)
+            }
+            guard let header = vint(4), !header.unknown else { return "EBML header cut short" }
+            let segment = 4 + header.length + Int(header.value)
+            guard segment + 4 <= bytes.count, big(segment, 4) == 0x1853_8067 else { return "no Segment after the EBML header" }
+            guard let size = vint(segment + 4) else { return "Segment size cut short" }
+            let end = UInt64(segment + 4 + size.length) + size.value
+            if !size.unknown && end != UInt64(bytes.count) {
+                return "Segment ends at byte \(end) but the file has \(bytes.count)"
+            }
+            return nil
+        }
+        var offset = 0
+        while offset < bytes.count {
+            guard offset + 8 <= bytes.count else { return "box header cut short at byte \(offset)" }
+            var size = big(offset, 4)
+            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
+            if size == 1 {
+                guard offset + 16 <= bytes.count else { return "box '\(type)' cut short at byte \(offset)" }
+                size = big(offset + 8, 8)
+            } else if size == 0 {
+                size = UInt64(bytes.count - offset)
+            }
+            guard size >= 8, UInt64(offset) + size <= UInt64(bytes.count) else {
+                return "box '\(type)' at byte \(offset) runs past the end of the file"
+            }
+            offset += Int(size)
+        }
+        return nil
     }
 
     private static func readFailure(_ path: String) -> String {
