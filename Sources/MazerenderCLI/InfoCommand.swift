@@ -2,8 +2,8 @@ import ArgumentParser
 import VideoJobs
 
 /// `mazerender info FILE`: prints what a picture or video records about its making.
-struct InfoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct InfoCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Print what made a picture or video: mazerender version, command line, model, seeds, patches.",
         discussion: """
@@ -15,12 +15,14 @@ struct InfoCommand: ParsableCommand {
             """)
 
     @Argument(help: "A .png, .svg, .pdf, .gif, .mp4 or .webm file mazerender wrote.")
-    var file: String
+    public var file: String
 
-    /// The lines `run` prints.
-    func report() throws -> String { try OutputInfo.report(path: file) }
+    public init() {}
 
-    func run() throws {
+    /// The lines `run` prints. - Throws: `JobError` naming the file.
+    public func report() throws -> String { try OutputInfo.report(path: file) }
+
+    public func run() throws {
         print(try report())
     }
 }
