@@ -108,7 +108,7 @@ public enum FigureJobs {
     }
 
     /// What a picture of `template` records: `provenance` (version, command line, model) with the template's
-    /// level seeds (each once, in panel order) and patch specs (each once), and its title first as `Title`.
+    /// level seeds (each once, in panel order, runs as `A..B`) and patch specs (each once), and its title first as `Title`.
     public static func metadata(of template: FigureTemplate, provenance: Provenance) -> [(key: String, value: String)] {
         var seeds: [Int32] = []
         var patches: [String] = []
@@ -116,7 +116,7 @@ public enum FigureJobs {
             if !seeds.contains(panel.seed) { seeds.append(panel.seed) }
             for patch in panel.patches ?? [] where !patches.contains(patch) { patches.append(patch) }
         }
-        let described = provenance.describing(seeds: seeds.map { "\($0)" }.joined(separator: ","), patches: patches)
+        let described = provenance.describing(seeds: Provenance.seedText(seeds), patches: patches)
         var entries = described.entries
         if let title = template.title, !title.isEmpty {
             entries.insert((key: "Title", value: title.replacingOccurrences(of: "\n", with: " ")), at: 0)
