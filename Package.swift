@@ -135,7 +135,8 @@ let package = Package(
         ], exclude: ["Golden"]),
         .testTarget(name: "JobSupportTests", dependencies: ["JobSupport", "OutputFiles", "TestSupport"]),
         .testTarget(name: "FigureJobsTests", dependencies: [
-            "FigureJobs", "JobSupport", "MazeRendering", "CairoGraphics", "MazeObservation", "ImpalaPolicy", "TestSupport",
+            "FigureJobs", "JobSupport", "MazeRendering", "CairoGraphics", "MazeObservation", "ImpalaPolicy", "OutputFiles",
+            "TestSupport",
         ]),
         .testTarget(name: "VideoJobsTests", dependencies: [
             "VideoJobs", "JobSupport", "VideoEncoding", "CairoGraphics", "MazeSimulation", "PolicyAnalysis", "TestSupport",

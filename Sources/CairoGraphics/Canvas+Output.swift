@@ -72,9 +72,46 @@ extension Canvas {
     /// format; finishes SVG/PDF documents. The file appears atomically through `OutputFile`.
     /// Throws `OutputFormatError`, `CairoError` or `OutputFileError`.
     public func write(to path: String) throws {
+        try write(to: path, metadata: [])
+    }
+
+    /// Writes the canvas like `write(to:)`, carrying `metadata` (key-value text, e.g. `Provenance.entries`):
+    /// PNG `tEXt`/`iTXt` chunks after `IHDR`, an SVG `<metadata>` element, or, in a PDF, the document
+    /// information dictionary (`/Subject` holds one `Key: value` line per entry, `/Title` the `Title` entry,
+    /// `/Creator` the `Software` entry). `EmbeddedMetadata.read` and `mazerender info` read it back.
+    /// Throws `OutputFormatError`, `CairoError`, `EmbeddedMetadataError` (a key PNG cannot store) or
+    /// `OutputFileError`.
+    public func write(to path: String, metadata: EmbeddedMetadata.Entries) throws {
         let requested = try OutputFormat(path: path)
         guard requested == format else { throw OutputFormatError.formatMismatch(canvas: format, path: path) }
-        try OutputFile.write(finish(), to: path)
+        try OutputFile.write(fileBytes(metadata: metadata, path: path), to: path)
+    }
+
+    /// The file's bytes in the canvas's format with `metadata` embedded (see `write(to:metadata:)`); finishes
+    /// SVG/PDF documents. For PDF, `metadata` must be given before the document is finished (by `finish()` or an
+    /// earlier call): a finished PDF throws `CairoError(function: "cairo_pdf_surface_set_metadata",
+    /// status: .surfaceFinished)`. `path` only names the file in errors.
+    public func fileBytes(metadata: EmbeddedMetadata.Entries, path: String = "<memory>") throws -> [UInt8] {
+        switch format {
+        case .png:
+            return try EmbeddedMetadata.inserting(metadata, into: pngBytes(), format: .png, path: path)
+        case .svg:
+            return try EmbeddedMetadata.inserting(metadata, into: finish(), format: .svg, path: path)
+        case .pdf:
+            if !metadata.isEmpty {
+                if finishedDocument != nil {
+                    throw CairoError(function: "cairo_pdf_surface_set_metadata", status: .surfaceFinished)
+                }
+                try surface.setPDFMetadata(metadata)
+            }
+            return try finish()
+        }
+    }
+
+    /// Writes the image canvas as a PNG carrying `metadata` (see `write(to:metadata:)`).
+    public func writePNG(to path: String, metadata: EmbeddedMetadata.Entries) throws {
+        try requireImage("cairo_surface_write_to_png_stream")
+        try OutputFile.write(fileBytes(metadata: metadata, path: path), to: path)
     }
 
     private func requireImage(_ function: String) throws(CairoError) {

@@ -1,4 +1,5 @@
 import CCairo
+import OutputFiles
 
 /// Owns one `cairo_surface_t` (the only owner of the handle; Cairo contexts and patterns that use it
 /// take their own Cairo references). Vector surfaces stream their bytes into `sink`, which lives as long
@@ -53,6 +54,20 @@ final class Surface {
         cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_CREATOR, "mazerender")
         try cairoCheck(cairo_surface_status(handle), function: "cairo_pdf_surface_set_metadata")
         return surface
+    }
+
+    /// Sets a PDF surface's document information from key-value metadata: `/Title` from the `Title` entry,
+    /// `/Creator` from the `Software` entry, and `/Subject` as one `Key: value` line per entry (all of them, so a
+    /// reader gets every pair back in order). Must run before the surface is finished.
+    func setPDFMetadata(_ metadata: EmbeddedMetadata.Entries) throws(CairoError) {
+        if let title = metadata.first(where: { $0.key == "Title" }) {
+            cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_TITLE, title.value)
+        }
+        if let software = metadata.first(where: { $0.key == "Software" }) {
+            cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_CREATOR, software.value)
+        }
+        cairo_pdf_surface_set_metadata(handle, CAIRO_PDF_METADATA_SUBJECT, EmbeddedMetadata.lines(metadata))
+        try cairoCheck(cairo_surface_status(handle), function: "cairo_pdf_surface_set_metadata")
     }
 
     private static func checkVectorSize(_ width: Double, _ height: Double, function: String) throws(CairoError) {

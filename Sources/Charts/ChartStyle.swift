@@ -78,9 +78,11 @@ extension Chart {
     /// Renders the chart and writes it to `path` as PNG, SVG or PDF (by the extension) through
     /// `Canvas.write(to:)`: a temporary file renamed into place. Throws `OutputFormatError`,
     /// `CairoError` or `OutputFileError`.
+    /// With `metadata` (key-value text, e.g. `Provenance.entries`), the file carries it as
+    /// `Canvas.write(to:metadata:)` describes (PNG text chunks, SVG `<metadata>`, PDF document information).
     public func write(to path: String, width: Double = 640, height: Double = 480,
-                      style: ChartStyle = ChartStyle()) throws {
+                      style: ChartStyle = ChartStyle(), metadata: [(key: String, value: String)] = []) throws {
         let format = try OutputFormat.forWriting(to: path)
-        try render(format: format, width: width, height: height, style: style).write(to: path)
+        try render(format: format, width: width, height: height, style: style).write(to: path, metadata: metadata)
     }
 }

@@ -32,7 +32,8 @@ public struct FigureJob: Job {
     }
 
     /// Builds the figure (the network runs once for every panel and the data), draws it and writes the files;
-    /// both paths are checked before the network runs.
+    /// both paths are checked before the network runs. The picture records the context's provenance with the
+    /// template's seeds, patches and title (`FigureJobs.metadata(of:provenance:)`).
     /// - Throws: `JobError`, `FigureTemplateError`, patch and network errors, `CairoError`, `OutputFileError`.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
         let figures = try FigureContext(network: context.network, renderer: context.renderer, generator: generator,
@@ -40,7 +41,8 @@ public struct FigureJob: Job {
         if FigureJobs.isDataPath(out) {
             return Result(image: nil, data: try FigureJobs.writeData(template, context: figures, to: out))
         }
-        let summary = try FigureJobs.write(template, context: figures, to: out, data: data)
+        let summary = try FigureJobs.write(template, context: figures, to: out, data: data,
+                                           metadata: FigureJobs.metadata(of: template, provenance: context.provenance))
         return Result(image: summary, data: summary.data)
     }
 }

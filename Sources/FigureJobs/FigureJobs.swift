@@ -6,6 +6,7 @@ import JobSupport
 import MazeObservation
 import MazeRendering
 import MazeSimulation
+import OutputFiles
 import PolicyAnalysis
 
 /// Everything a figure needs besides its template: the policy, the observation renderer, the level generator
@@ -62,11 +63,13 @@ public enum FigureJobs {
     }
 
     /// Builds, draws and writes `template`; with `dataPath`, also its vector-field data (`VectorFieldData`) from
-    /// the same fields. Both paths are checked before the network runs.
+    /// the same fields. Both paths are checked before the network runs. The picture carries `metadata` (PNG
+    /// text chunks, SVG `<metadata>`, PDF document information; `metadata(of:provenance:)` makes it).
     /// - Throws: `JobError`, `FigureTemplateError`, patch and network errors, `CairoError`, `OutputFileError`.
     @discardableResult
     public static func write(_ template: FigureTemplate, context: FigureContext, to path: String,
-                             data dataPath: String? = nil) throws -> FigureSummary {
+                             data dataPath: String? = nil,
+                             metadata: [(key: String, value: String)] = []) throws -> FigureSummary {
         let format = try checkOutput(path)
         if let dataPath { try VectorFieldData.checkOutput(dataPath) }
         var builder = FigureBuilder(context: context)
@@ -74,7 +77,7 @@ public enum FigureJobs {
         let renderer = FigureRenderer(sprites: context.sprites)
         let canvas = try renderer.render(figure, format: format)
         let data = try dataPath.map { _ in try VectorFieldData(template, builder: &builder) }
-        try canvas.write(to: path)
+        try canvas.write(to: path, metadata: metadata)
         var summary = FigureSummary(path: path, format: format, width: canvas.width, height: canvas.height,
                                     meanTotalVariation: builder.firstDiffChange)
         if let data, let dataPath {
@@ -104,6 +107,23 @@ public enum FigureJobs {
         return data.summary(path: path)
     }
 
+    /// What a picture of `template` records: `provenance` (version, command line, model) with the template's
+    /// level seeds (each once, in panel order, runs as `A..B`) and patch specs (each once), and its title first as `Title`.
+    public static func metadata(of template: FigureTemplate, provenance: Provenance) -> [(key: String, value: String)] {
+        var seeds: [Int32] = []
+        var patches: [String] = []
+        for panel in template.panels {
+            if !seeds.contains(panel.seed) { seeds.append(panel.seed) }
+            for patch in panel.patches ?? [] where !patches.contains(patch) { patches.append(patch) }
+        }
+        let described = provenance.describing(seeds: Provenance.seedText(seeds), patches: patches)
+        var entries = described.entries
+        if let title = template.title, !title.isEmpty {
+            entries.insert((key: "Title", value: title.replacingOccurrences(of: "\n", with: " ")), at: 0)
+        }
+        return entries
+    }
+
     /// Whether `path` names a data output (`.json`) rather than an image.
     public static func isDataPath(_ path: String) -> Bool { path.lowercased().hasSuffix(".json") }
 
@@ -117,19 +137,23 @@ public enum FigureJobs {
 
     /// One vector field (`mazerender vfield`): net or component arrows, patched when `patches` is not empty.
     /// `edits` (cheese, facing; the mouse is on every cell in turn, so `edits.mouse` is ignored) change the maze.
+    /// `title` goes above the panel; `size` is the panel's side (px; pt in PDF), 512 when nil.
     public static func vectorFieldTemplate(seed: Int32, patches: [String] = [], components: Bool = false,
-                                           padding: Bool = false, edits: MazeEdits = MazeEdits()) -> FigureTemplate {
+                                           padding: Bool = false, edits: MazeEdits = MazeEdits(),
+                                           title: String? = nil, size: Double? = nil) -> FigureTemplate {
         var panel = PanelTemplate(kind: .vfield, seed: seed, patches: patches.isEmpty ? nil : patches)
         panel.components = components
         panel.padding = padding
         panel.apply(edits)
-        return FigureTemplate(title: nil, caption: "", panelSize: 512, panels: [panel])
+        return FigureTemplate(title: title, caption: "", panelSize: size ?? 512, panels: [panel])
     }
 
     /// The published triptych "Original | Patched | Patched vfield minus original" (`mazerender vfield-diff`),
-    /// with the average change in action probability as the caption.
+    /// with the average change in action probability as the caption. `size`: each panel's side (px; pt in PDF),
+    /// 400 when nil.
     public static func diffTemplate(seed: Int32, patches: [String], title: String? = nil,
-                                    padding: Bool = false, edits: MazeEdits = MazeEdits()) -> FigureTemplate {
+                                    padding: Bool = false, edits: MazeEdits = MazeEdits(),
+                                    size: Double? = nil) -> FigureTemplate {
         var panels = [
             PanelTemplate(kind: .vfield, seed: seed, label: "Original"),
             PanelTemplate(kind: .vfield, seed: seed, label: "Patched", patches: patches),
@@ -139,14 +163,16 @@ public enum FigureJobs {
             panels[index].padding = padding
             panels[index].apply(edits)
         }
-        return FigureTemplate(title: title, panelSize: 400, panels: panels)
+        return FigureTemplate(title: title, panelSize: size ?? 400, panels: panels)
     }
 
-    /// Channel heat maps of `layer` over the maze (`mazerender heatmap`), one panel per channel.
+    /// Channel heat maps of `layer` over the maze (`mazerender heatmap`), one panel per channel, under `title`.
+    /// `size`: each panel's side (px; pt in PDF); nil gives 400 for one channel, 320 for a grid.
     /// - Throws: `JobError` for an unknown convention name.
     public static func heatmapTemplate(seed: Int32, layer: String, channels: [Int], convention: String,
                                        patches: [String] = [], opacity: Double? = nil,
-                                       edits: MazeEdits = MazeEdits()) throws -> FigureTemplate {
+                                       edits: MazeEdits = MazeEdits(), title: String? = nil,
+                                       size: Double? = nil) throws -> FigureTemplate {
         guard HeatmapConvention(rawValue: convention) != nil else {
             throw JobError("convention '\(convention)' is unknown; use posts or paper")
         }
@@ -161,7 +187,7 @@ public enum FigureJobs {
             panel.apply(edits)
             return panel
         }
-        return FigureTemplate(panelSize: channels.count > 1 ? 320 : 400,
+        return FigureTemplate(title: title, panelSize: size ?? (channels.count > 1 ? 320 : 400),
                               columns: channels.count > 4 ? 4 : nil, panels: panels)
     }
 }

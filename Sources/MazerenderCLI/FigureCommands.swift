@@ -38,6 +38,22 @@ private func validateFieldOutputs(out: String, data: String?, edit: EditOptions)
     } catch let error as ValidationError { throw error } catch { throw usageError(error) }
 }
 
+/// `--size`: a maze panel's side in px (pt in a PDF), within what figure templates accept.
+private func validateSize(_ size: Int?) throws {
+    if let size, !(32...4096).contains(size) {
+        throw ValidationError("--size \(size) is out of range; give a panel side of 32...4096 px")
+    }
+}
+
+/// The help of `--title` in every figure command.
+private let titleHelp = ArgumentHelp("Figure title, drawn above the panels and stored in the file's metadata (e.g. \"Seed 54\").")
+
+/// The help of `--size`, with the command's default.
+private func sizeHelp(_ defaultText: String) -> ArgumentHelp {
+    ArgumentHelp("Side of each maze panel in px (pt in a PDF), 32...4096; text and margins scale with it. Default: \(defaultText).",
+                 valueName: "px")
+}
+
 private func single(_ seed: SeedList, _ option: String = "--seed") throws -> Int32 {
     guard seed.seeds.count == 1 else { throw ValidationError("\(option) \(seed) names \(seed.seeds.count) seeds; give one") }
     return seed.seeds[0]
@@ -57,6 +73,10 @@ struct VectorFieldCommand: ParsableCommand {
     var patches: [String] = []
     @Flag(help: "Draw the four per-action arrows instead of the net arrow.")
     var components = false
+    @Option(help: titleHelp)
+    var title: String?
+    @Option(help: sizeHelp("512"))
+    var size: Int?
     @Flag(help: "Show the sand margin around the maze.")
     var padding = false
     @OptionGroup var edit: EditOptions
@@ -68,12 +88,14 @@ struct VectorFieldCommand: ParsableCommand {
 
     func validate() throws {
         _ = try single(seed)
+        try validateSize(size)
         try validateFieldOutputs(out: out, data: data, edit: edit)
     }
 
     func run() throws {
         let template = FigureJobs.vectorFieldTemplate(seed: try single(seed), patches: patches,
-                                                      components: components, padding: padding, edits: edit.edits)
+                                                      components: components, padding: padding, edits: edit.edits,
+                                                      title: title, size: size.map(Double.init))
         print(try modelOptions.write(template, to: out, data: data))
     }
 }
@@ -91,8 +113,10 @@ struct VectorFieldDiffCommand: ParsableCommand {
     var seed: SeedList
     @Option(name: .customLong("patch"), help: "Activation patch SPEC (repeatable; applied in order).")
     var patches: [String] = []
-    @Option(help: "Figure title (e.g. \"Seed 54\").")
+    @Option(help: titleHelp)
     var title: String?
+    @Option(help: sizeHelp("400"))
+    var size: Int?
     @Flag(help: "Show the sand margin around the maze.")
     var padding = false
     @OptionGroup var edit: EditOptions
@@ -105,12 +129,13 @@ struct VectorFieldDiffCommand: ParsableCommand {
     func validate() throws {
         _ = try single(seed)
         guard !patches.isEmpty else { throw ValidationError("give at least one --patch SPEC, e.g. --patch cheese:coeff=-1") }
+        try validateSize(size)
         try validateFieldOutputs(out: out, data: data, edit: edit)
     }
 
     func run() throws {
         let template = FigureJobs.diffTemplate(seed: try single(seed), patches: patches, title: title, padding: padding,
-                                               edits: edit.edits)
+                                               edits: edit.edits, size: size.map(Double.init))
         print(try modelOptions.write(template, to: out, data: data))
     }
 }
@@ -141,6 +166,10 @@ struct HeatmapCommand: ParsableCommand {
     var opacity = 0.75
     @Option(name: .customLong("patch"), help: "Activation patch SPEC applied before capturing (repeatable).")
     var patches: [String] = []
+    @Option(help: titleHelp)
+    var title: String?
+    @Option(help: sizeHelp("400 for one channel, 320 for a grid"))
+    var size: Int?
     @OptionGroup var edit: EditOptions
     @Option(help: "Output file: .png, .svg or .pdf.")
     var out: String
@@ -154,6 +183,7 @@ struct HeatmapCommand: ParsableCommand {
             throw ValidationError("--channel \(channel): give a channel index or a comma-separated list, e.g. 55 or 42,55,77,88")
         }
         guard (0...1).contains(opacity) else { throw ValidationError("--opacity \(opacity) is outside 0...1") }
+        try validateSize(size)
         if edit.mouse != nil {
             throw ValidationError("heatmap keeps the mouse at the start; --cheese, --no-cheese and --facing apply")
         }
@@ -163,7 +193,7 @@ struct HeatmapCommand: ParsableCommand {
     func run() throws {
         let template = try FigureJobs.heatmapTemplate(
             seed: try single(seed), layer: layer, channels: channels, convention: convention.rawValue,
-            patches: patches, opacity: opacity, edits: edit.edits)
+            patches: patches, opacity: opacity, edits: edit.edits, title: title, size: size.map(Double.init))
         print(try modelOptions.write(template, to: out))
     }
 }
@@ -177,18 +207,31 @@ struct FigureCommand: ParsableCommand {
 
     @Argument(help: "The template, e.g. Templates/cheese-vector-seed54.json.")
     var template: String
+    @Option(help: ArgumentHelp("Figure title, replacing the template's (drawn above the panels and stored in the file's metadata)."))
+    var title: String?
+    @Option(help: sizeHelp("the template's panelSize, else 400"))
+    var size: Int?
     @Option(help: "Output file: .png, .svg or .pdf.")
     var out: String
     @OptionGroup var modelOptions: FigureModelOptions
 
     func validate() throws {
         try validateOutput(out)
-        do { _ = try FigureJobs.loadTemplate(path: template) } catch { throw usageError(error) }
+        try validateSize(size)
+        do { _ = try loadedTemplate() } catch { throw usageError(error) }
+    }
+
+    /// The template with `--title` and `--size` applied, checked again (a larger size may exceed the pixel limit).
+    func loadedTemplate() throws -> FigureTemplate {
+        var loaded = try FigureJobs.loadTemplate(path: template)
+        if let title { loaded.title = title }
+        if let size { loaded.panelSize = Double(size) }
+        try loaded.validate(source: template)
+        return loaded
     }
 
     func run() throws {
-        let loaded = try FigureJobs.loadTemplate(path: template)
-        print(try modelOptions.write(loaded, to: out))
+        print(try modelOptions.write(loadedTemplate(), to: out))
     }
 }
 

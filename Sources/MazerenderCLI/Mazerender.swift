@@ -14,7 +14,7 @@ public struct Mazerender: ParsableCommand {
                       VectorFieldCommand.self, VectorFieldDiffCommand.self, HeatmapCommand.self, FigureCommand.self,
                       RolloutCommand.self, LogitsCommand.self, ActivationsCommand.self,
                       EvaluateCommand.self, StatsCommand.self, ChannelsCommand.self, ScrubCommand.self,
-                      RetargetCommand.self, ProbeCommand.self, ServeCommand.self]
+                      RetargetCommand.self, ProbeCommand.self, ServeCommand.self, InfoCommand.self]
     )
 
     public init() {}
@@ -31,22 +31,19 @@ public struct Mazerender: ParsableCommand {
     /// Parses `arguments` (nil: the process's) and runs the command in this process, as `main` does.
     /// - Throws: argument-parser's errors for usage mistakes; a job's failure as a one-line error in option names.
     public static func run(arguments: [String]?) throws {
-        Invocation.record(["mazerender"] + (arguments ?? Array(CommandLine.arguments.dropFirst())))
+        let recorded = ["mazerender"] + (arguments ?? Array(CommandLine.arguments.dropFirst()))
         var command = try parseAsRoot(arguments)
         do {
-            try command.run()
+            try Invocation.$arguments.withValue(recorded) { try command.run() }
         } catch let error as JobError {
             throw CommandFailure(error)
         }
     }
 }
 
-/// The command line being run, for the provenance every output records (see `Provenance`).
+/// The command line being run, for the provenance every output records (see `Provenance`). Task-local (bound by
+/// `Mazerender.run(arguments:)` around the command's `run()`, read on that thread), so commands run side by side in
+/// one process (the tests) each record their own line.
 enum Invocation {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var recorded: [String] = []
-
-    static func record(_ arguments: [String]) { lock.withLock { recorded = arguments } }
-
-    static var arguments: [String] { lock.withLock { recorded } }
+    @TaskLocal static var arguments: [String] = []
 }

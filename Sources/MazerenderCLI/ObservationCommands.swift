@@ -3,6 +3,7 @@ import DataJobs
 import JobSupport
 import MazeObservation
 import MazeSimulation
+import OutputFiles
 
 extension Facing: ExpressibleByArgument {}
 
@@ -47,7 +48,9 @@ struct ObsCommand: ParsableCommand {
         abstract: "Write procgen's 64x64 observations of level seeds (.npy for many, .png for one).",
         discussion: """
             .npy: uint8 [N, 64, 64, 3], RGB, row 0 at the top, loadable with numpy.load; byte for byte what procgen \
-            0.10.7 returns. .png: one seed, enlarged by nearest neighbour with --scale.
+            0.10.7 returns. .png: one seed, enlarged by nearest neighbour with --scale (or --size), carrying the \
+            command line, seed and --title as PNG text (mazerender info FILE prints them); the pixels stay the \
+            observation's, so the title is not drawn.
             """
     )
 
@@ -60,14 +63,28 @@ struct ObsCommand: ParsableCommand {
     @Option(help: "For .png: enlarge each pixel to KxK.")
     var scale = 1
 
+    @Option(help: ArgumentHelp("For .png: the image's side in px, a multiple of 64 up to 4096 (instead of --scale; default 64).",
+                               valueName: "px"))
+    var size: Int?
+
+    @Option(help: "For .png: a title stored in the file's metadata (the observation's pixels are left as they are).")
+    var title: String?
+
     @OptionGroup var level: LevelOptions
     @OptionGroup var edit: EditOptions
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard (1...64).contains(scale) else { throw ValidationError("--scale \(scale) is out of range; use 1...64") }
+        if let size {
+            guard scale == 1 else { throw ValidationError("--size and --scale both set the image's size; give one") }
+            guard size % 64 == 0, (64...4096).contains(size) else {
+                throw ValidationError("--size \(size): give a multiple of 64 from 64 to 4096 (the observation is 64x64 px)")
+            }
+        }
         switch OutputKind(path: out) {
-        case .npy: break
+        case .npy:
+            if size != nil || title != nil { throw ValidationError("--size and --title apply to a .png --out, not \(out)") }
         case .png:
             guard seeds.seeds.count == 1 else {
                 throw ValidationError("--out \(out): a .png holds one seed but --seeds names \(seeds.seeds.count); use .npy for several")
@@ -82,7 +99,9 @@ struct ObsCommand: ParsableCommand {
         case .png:
             let observations = try ObservationJobs.observations(
                 seeds: seeds.seeds, generator: level.generator, edits: edit.edits, renderer: renderer)
-            try ImageFiles.writePNG(observations[0], scale: scale, to: out)
+            var entries = Provenance(command: Invocation.arguments).describing(seeds: seeds.description).entries
+            if let title, !title.isEmpty { entries.insert((key: "Title", value: title), at: 0) }
+            try ImageFiles.writePNG(observations[0], scale: size.map { $0 / 64 } ?? scale, to: out, metadata: entries)
         default:
             try ObservationJobs.writeNPY(seeds: seeds.seeds, generator: level.generator, edits: edit.edits,
                                          renderer: renderer, to: out)

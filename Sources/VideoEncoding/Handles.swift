@@ -126,10 +126,16 @@ final class OutputFormat {
 final class InputFormat {
     let pointer: UnsafeMutablePointer<AVFormatContext>
 
-    init(path: String) throws(FFmpegError) {
+    /// Opens `path`; with `findStreams` (the default) also probes its streams (`avformat_find_stream_info`), which
+    /// reading only the container's metadata does not need.
+    init(path: String, findStreams: Bool = true) throws(FFmpegError) {
         var context: UnsafeMutablePointer<AVFormatContext>?
         try check(avformat_open_input(&context, path, nil, nil), "avformat_open_input", path: path)
         let opened = try checkAllocated(context, "avformat_open_input")
+        guard findStreams else {
+            pointer = opened
+            return
+        }
         let found = avformat_find_stream_info(opened, nil)
         if found < 0 { avformat_close_input(&context) }
         try check(found, "avformat_find_stream_info", path: path)

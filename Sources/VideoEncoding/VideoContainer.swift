@@ -54,10 +54,11 @@ enum VideoContainer: String, CaseIterable {
     }
 
     /// Muxer options for `avformat_write_header`: MP4 moves its index to the front (`+faststart`)
-    /// so browsers start playing before the download ends; GIF loops forever (`loop=0`).
-    var muxerOptions: [(String, String)] {
+    /// so browsers start playing before the download ends, and with `metadata` keeps custom keys
+    /// (`+use_metadata_tags`); GIF loops forever (`loop=0`).
+    func muxerOptions(metadata: Bool) -> [(String, String)] {
         switch self {
-        case .mp4: return [("movflags", "+faststart")]
+        case .mp4: return [("movflags", metadata ? "+faststart+use_metadata_tags" : "+faststart")]
         case .gif: return [("loop", "0")]
         case .webm: return []
         }

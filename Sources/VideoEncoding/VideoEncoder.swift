@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 import OutputFiles
 #if canImport(Glibc)
 import Glibc
@@ -68,10 +69,15 @@ public final class VideoEncoder {
     ///     `.gif` GIF.
     ///   - conversion: how RGB frames become YUV for the YUV codecs; `.changedRegions` (the default) converts only
     ///     what changed since the previous frame, `.wholeFrame` everything each time; the bytes written are equal.
+    ///   - metadata: key-value text the file carries (e.g. `Provenance.entries`): MP4 and WebM store each pair as
+    ///     container metadata under its key (MP4 through `movflags +use_metadata_tags`; WebM upper-cases tag names)
+    ///     plus a `comment` of `Key: value` lines, and a `Title` entry as the container title; GIF stores the
+    ///     lines as one comment extension block after the global colour table. `VideoMetadata.read(path:)` and
+    ///     `EmbeddedMetadata` read them back.
     /// - Throws: `VideoEncodingError` for an unknown extension, odd size, missing encoder or unwritable
     ///   directory (nothing is written then); `FFmpegError` naming the failing call otherwise.
     public init(path: String, width: Int, height: Int, fps: Int = 30, codec: VideoCodec? = nil,
-                conversion: FrameConversion = .changedRegions) throws {
+                conversion: FrameConversion = .changedRegions, metadata: [(key: String, value: String)] = []) throws {
         guard (1...16384).contains(width), (1...16384).contains(height), (1...240).contains(fps) else {
             throw VideoEncodingError.invalidParameters(
                 "'\(path)': size \(width)x\(height) and fps \(fps) must be positive (size at most 16384, fps at most 240)")
@@ -93,7 +99,7 @@ public final class VideoEncoder {
         do {
             session = try EncodingSession(container: container, codec: chosen, encoder: encoder,
                                           width: width, height: height, fps: fps, path: staged.temporaryPath,
-                                          conversion: conversion)
+                                          conversion: conversion, metadata: metadata)
         } catch {
             staged.discard()
             throw Self.naming(path, in: error)
@@ -171,6 +177,9 @@ public final class VideoEncoder {
             }
             try session.finish()
             self.session = nil
+            if session.codec == .gif && !session.metadata.isEmpty {
+                try insertGIFComment(session.metadata)
+            }
             do {
                 try staged.commit()
             } catch {
@@ -179,6 +188,19 @@ public final class VideoEncoder {
         } catch {
             cancel()
             throw Self.naming(path, in: error)
+        }
+    }
+
+    /// FFmpeg's GIF muxer writes no comment: the block goes into the finished temporary file before the rename.
+    private func insertGIFComment(_ metadata: [(key: String, value: String)]) throws {
+        let url = URL(fileURLWithPath: temporaryPath)
+        let written: [UInt8]
+        do { written = [UInt8](try Data(contentsOf: url)) } catch {
+            throw VideoEncodingError.invalidParameters("'\(path)': cannot read the GIF back to add its comment: \(error)")
+        }
+        let commented = try EmbeddedMetadata.inserting(metadata, into: written, format: .gif, path: path)
+        do { try Data(commented).write(to: url) } catch {
+            throw VideoEncodingError.invalidParameters("'\(path)': cannot write the GIF's comment: \(error)")
         }
     }
 
@@ -210,10 +232,14 @@ private final class EncodingSession {
     var converter: ChangedRegionConverter?
     /// GIF only: frames are palette-mapped in `finish`, after the palette is built from all of them.
     let gif: GIFPipeline?
+    /// Key-value text for the container (GIF: added as a comment after `finish`).
+    let metadata: [(key: String, value: String)]
 
     init(container: VideoContainer, codec: VideoCodec, encoder: UnsafePointer<AVCodec>,
-         width: Int, height: Int, fps: Int, path: String, conversion: FrameConversion) throws {
+         width: Int, height: Int, fps: Int, path: String, conversion: FrameConversion,
+         metadata: [(key: String, value: String)]) throws {
         self.conversion = conversion
+        self.metadata = metadata
         output = try OutputFormat(formatName: container.formatName, path: path)
         context = try CodecContext(codec: encoder)
         self.codec = codec
@@ -244,9 +270,13 @@ private final class EncodingSession {
         gif = codec == .gif ? try GIFPipeline(width: width, height: height, fps: fps) : nil
 
         try output.openFile(path: path)
+        if container != .gif && !metadata.isEmpty {
+            for (key, value) in metadata { av_dict_set(&output.pointer.pointee.metadata, key, value, 0) }
+            av_dict_set(&output.pointer.pointee.metadata, "comment", EmbeddedMetadata.lines(metadata), 0)
+        }
         var options: OpaquePointer?
         defer { av_dict_free(&options) }
-        for (key, value) in container.muxerOptions { av_dict_set(&options, key, value, 0) }
+        for (key, value) in container.muxerOptions(metadata: !metadata.isEmpty) { av_dict_set(&options, key, value, 0) }
         try check(avformat_write_header(output.pointer, &options), "avformat_write_header", path: path)
     }
 

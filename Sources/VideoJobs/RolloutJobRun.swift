@@ -61,6 +61,19 @@ extension RolloutJob {
         try run(in: context, progress: progress, cancellation: nil, frameObserver: nil)
     }
 
+    /// What the video records about its making: the context's version, command line and model, this job's seeds,
+    /// and each patched variant as written when its caption is its spec (`cheese:coeff=-1`), else as
+    /// `NAME=SPEC;SPEC` with the specs spelled out.
+    public func provenance(in context: JobContext) -> Provenance {
+        let patched = variants.filter { !$0.patches.isEmpty }.map { variant in
+            if let named = try? RolloutVariantSpec(parsing: variant.name), named.patches == variant.patches {
+                return variant.name
+            }
+            return "\(variant.name)=" + variant.patches.map(\.description).joined(separator: ";")
+        }
+        return context.provenance.describing(seeds: Provenance.seedText(seeds), patches: patched)
+    }
+
     /// `run(in:progress:)` with a cancellation flag and a frame observer (tests).
     public func run(in context: JobContext, progress: JobProgress.Handler?, cancellation: JobCancellation?,
                     frameObserver: ((UnsafeRawBufferPointer, _ bytesPerRow: Int) throws -> Void)?)
@@ -75,7 +88,8 @@ extension RolloutJob {
         let observations = ObservationRenderer(assets: assets)
         let frameLayout = self.frameLayout
         let encoder = try VideoEncoder(path: path, width: frameLayout.width, height: frameLayout.height, fps: fps,
-                                       conversion: pipelined ? .changedRegions : .wholeFrame)
+                                       conversion: pipelined ? .changedRegions : .wholeFrame,
+                                       metadata: provenance(in: context).entries)
         let sink: any FrameSink = pipelined ? BackgroundEncoder(encoder: encoder) : DirectFrameSink(encoder: encoder)
         var trace: JSONLinesStream?
         do {
