@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "ModelFiles", dependencies: ["Tensors", "OutputFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "ImpalaPolicy", dependencies: ["Tensors", "ModelFiles"]),
         .target(name: "ActivationPatching", dependencies: ["ImpalaPolicy", "Tensors"]),
+        // The reverse pass: gradients of one output per observation to the input or a site, through patches.
+        .target(name: "PolicyGradients", dependencies: ["ImpalaPolicy", "Tensors"]),
 
         // Analyse (vector fields, rollouts, patch resolution), experiment, draw.
         .target(name: "PolicyAnalysis", dependencies: [
@@ -122,6 +124,9 @@ let package = Package(
         .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors", "TestSupport"]),
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport"]),
+        .testTarget(name: "PolicyGradientsTests", dependencies: [
+            "PolicyGradients", "ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport",
+        ]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: [
             "PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "Tensors", "TestSupport",
         ]),
