@@ -39,6 +39,21 @@ public enum GradientTarget: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The target's value per observation in a forward pass's output.
+    public func values(in output: PolicyOutput) -> [Float] {
+        let batch = output.logits.shape[0], actions = output.logits.shape[1]
+        return (0..<batch).map { n in
+            switch self {
+            case .value: return output.values[n]
+            case let .logit(index): return output.logits.scalars[n * actions + index]
+            case let .probability(group):
+                return output.groupProbabilities.scalars[n * 5 + ActionGroup.allCases.firstIndex(of: group)!]
+            case let .logProbability(group):
+                return logf(output.groupProbabilities.scalars[n * 5 + ActionGroup.allCases.firstIndex(of: group)!])
+            }
+        }
+    }
+
     /// Checks the target against a network with `actionCount` actions. - Throws: `.logitOutOfRange`.
     func check(actionCount: Int) throws(GradientError) {
         if case let .logit(index) = self, index >= actionCount {
