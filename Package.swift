@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "ActivationPatching", dependencies: ["ImpalaPolicy", "Tensors"]),
         // The reverse pass: gradients of one output per observation to the input or a site, through patches.
         .target(name: "PolicyGradients", dependencies: ["ImpalaPolicy", "Tensors"]),
+        // Attribution over the reverse pass: saliency, gradient x input, integrated gradients (captum's rules).
+        .target(name: "Attribution", dependencies: ["ImpalaPolicy", "PolicyGradients", "Tensors"]),
 
         // Analyse (vector fields, rollouts, patch resolution), experiment, draw.
         .target(name: "PolicyAnalysis", dependencies: [
@@ -126,6 +128,9 @@ let package = Package(
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport"]),
         .testTarget(name: "PolicyGradientsTests", dependencies: [
             "PolicyGradients", "ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport",
+        ]),
+        .testTarget(name: "AttributionTests", dependencies: [
+            "Attribution", "PolicyGradients", "ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport",
         ]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: [
             "PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "Tensors", "TestSupport",
