@@ -91,6 +91,10 @@ let package = Package(
             "MazeObservation", "MazeRendering", "MazeSimulation", "OutputFiles", "PolicyAnalysis", "PolicyExperiments",
             "Statistics",
         ]),
+        .target(name: "AttributionJobs", dependencies: [
+            "JobSupport", "ActivationPatching", "Attribution", "CairoGraphics", "ImpalaPolicy", "MazeObservation",
+            "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis", "PolicyGradients", "Tensors",
+        ]),
         // Benchmarks: timing of each stage against its anchor; not part of the library products.
         .target(name: "MazerenderBenchmarks", dependencies: [
             "JobSupport", "VideoJobs", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
@@ -108,8 +112,8 @@ let package = Package(
             .embedInCode("Page/explorer.css"),
         ]),
         .target(name: "MazerenderCLI", dependencies: [
-            "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazerenderBenchmarks", "Explorer",
-            "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles",
+            "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "AttributionJobs", "MazerenderBenchmarks",
+            "Explorer", "ActivationPatching", "Attribution", "ImpalaPolicy", "MazeObservation", "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles",
             "PolicyAnalysis", "PolicyExperiments", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
