@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
             "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
-            "TestSupport",
+            "PolicyGradients", "ModelFiles", "Tensors", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]
