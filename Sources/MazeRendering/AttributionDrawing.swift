@@ -23,14 +23,14 @@ public enum AttributionDrawing {
         let summed = (0..<plane).map { attribution[$0] + attribution[plane + $0] + attribution[2 * plane + $0] }
         let map = ChannelMap(values: summed, height: 64, width: 64)
         let limit = Double(summed.map(abs).max() ?? 0)
-        let width = 2 * margin + panel + barSpace, height = titleHeight + 2 * margin + panel
+        let width = 2 * margin + panel + barSpace + 80, height = titleHeight + 2 * margin + panel
         let canvas = try Canvas(format: format, width: width, height: height)
         canvas.paint(.white)
         drawTitle(title, width: width, on: canvas)
-        let frame = Rect(x: margin, y: titleHeight + margin, width: panel, height: panel)
+        let frame = Rect(x: margin + 40, y: titleHeight + margin, width: panel, height: panel)
         try drawMap(map, over: maze, frame: frame, limit: limit, sprites: sprites, on: canvas)
         try HeatmapDrawing.drawColorBar(in: Rect(x: frame.maxX + 14, y: frame.minY + 20, width: barWidth, height: panel - 40),
-                                        colorMap: .blueWhiteRed, limit: limit, title: nil, font: font, on: canvas)
+                                        colorMap: .blueWhiteRed, limit: limit, title: limitText(limit), font: font, on: canvas)
         return canvas
     }
 
@@ -66,9 +66,12 @@ public enum AttributionDrawing {
         }
         try HeatmapDrawing.drawColorBar(in: Rect(x: left + panel + 14, y: titleHeight + margin + 20, width: barWidth,
                                                  height: panel - 40),
-                                        colorMap: .blueWhiteRed, limit: limit, title: nil, font: font, on: canvas)
+                                        colorMap: .blueWhiteRed, limit: limit, title: limitText(limit), font: font, on: canvas)
         return canvas
     }
+
+    /// The colour bar's range in full precision, above it (its tick labels keep two decimals).
+    static func limitText(_ limit: Double) -> String { "±" + String(format: "%.2g", limit) }
 
     /// Channel indices by decreasing |total| (the lower index first on ties).
     public static func channelRanking(_ totals: [Float]) -> [Int] {
@@ -100,7 +103,7 @@ public enum AttributionDrawing {
                     .withAlpha(0.85))
             }
             try HeatmapDrawing.drawColorBar(in: Rect(x: frame.maxX + 14, y: frame.minY + 20, width: barWidth, height: panel - 40),
-                                            colorMap: .blueWhiteRed, limit: limit, title: nil, font: font, on: canvas)
+                                            colorMap: .blueWhiteRed, limit: limit, title: limitText(limit), font: font, on: canvas)
         }
         return canvas
     }
