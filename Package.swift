@@ -162,6 +162,7 @@ let package = Package(
             "ExperimentJobs", "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation",
             "OutputFiles", "PolicyAnalysis", "PolicyExperiments", "TestSupport",
         ]),
+        .testTarget(name: "AttributionJobsTests", dependencies: ["AttributionJobs", "JobSupport", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "MazerenderBenchmarksTests", dependencies: ["MazerenderBenchmarks", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: [
             "Explorer", "FigureJobs", "JobSupport", "MazeSimulation", "MazeObservation", "MazerenderCLI", "ModelFiles", "TestSupport",
