@@ -97,7 +97,7 @@ let package = Package(
         ]),
         // Benchmarks: timing of each stage against its anchor; not part of the library products.
         .target(name: "MazerenderBenchmarks", dependencies: [
-            "JobSupport", "VideoJobs", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
+            "JobSupport", "VideoJobs", "Attribution", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
             "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis", "Tensors",
         ]),
 
