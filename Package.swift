@@ -52,6 +52,10 @@ let package = Package(
         .target(name: "ModelFiles", dependencies: ["Tensors", "OutputFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "ImpalaPolicy", dependencies: ["Tensors", "ModelFiles"]),
         .target(name: "ActivationPatching", dependencies: ["ImpalaPolicy", "Tensors"]),
+        // The reverse pass: gradients of one output per observation to the input or a site, through patches.
+        .target(name: "PolicyGradients", dependencies: ["ImpalaPolicy", "Tensors"]),
+        // Attribution over the reverse pass: saliency, gradient x input, integrated gradients (captum's rules).
+        .target(name: "Attribution", dependencies: ["ImpalaPolicy", "PolicyGradients", "Tensors"]),
 
         // Analyse (vector fields, rollouts, patch resolution), experiment, draw.
         .target(name: "PolicyAnalysis", dependencies: [
@@ -87,9 +91,13 @@ let package = Package(
             "MazeObservation", "MazeRendering", "MazeSimulation", "OutputFiles", "PolicyAnalysis", "PolicyExperiments",
             "Statistics",
         ]),
+        .target(name: "AttributionJobs", dependencies: [
+            "JobSupport", "ActivationPatching", "Attribution", "CairoGraphics", "ImpalaPolicy", "MazeObservation",
+            "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis", "PolicyGradients", "Tensors",
+        ]),
         // Benchmarks: timing of each stage against its anchor; not part of the library products.
         .target(name: "MazerenderBenchmarks", dependencies: [
-            "JobSupport", "VideoJobs", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
+            "JobSupport", "VideoJobs", "Attribution", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
             "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis", "Tensors",
         ]),
 
@@ -104,8 +112,8 @@ let package = Package(
             .embedInCode("Page/explorer.css"),
         ]),
         .target(name: "MazerenderCLI", dependencies: [
-            "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazerenderBenchmarks", "Explorer",
-            "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles",
+            "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "AttributionJobs", "MazerenderBenchmarks",
+            "Explorer", "ActivationPatching", "Attribution", "ImpalaPolicy", "MazeObservation", "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles",
             "PolicyAnalysis", "PolicyExperiments", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -122,6 +130,12 @@ let package = Package(
         .testTarget(name: "MazeObservationTests", dependencies: ["MazeObservation", "MazeSimulation", "ModelFiles", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensors", "TestSupport"]),
         .testTarget(name: "ImpalaPolicyTests", dependencies: ["ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport"]),
+        .testTarget(name: "PolicyGradientsTests", dependencies: [
+            "PolicyGradients", "ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport",
+        ]),
+        .testTarget(name: "AttributionTests", dependencies: [
+            "Attribution", "PolicyGradients", "ImpalaPolicy", "ActivationPatching", "ModelFiles", "Tensors", "TestSupport",
+        ]),
         .testTarget(name: "PolicyAnalysisTests", dependencies: [
             "PolicyAnalysis", "ImpalaPolicy", "ActivationPatching", "MazeSimulation", "MazeObservation", "Tensors", "TestSupport",
         ]),
@@ -149,6 +163,7 @@ let package = Package(
             "ExperimentJobs", "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation",
             "OutputFiles", "PolicyAnalysis", "PolicyExperiments", "TestSupport",
         ]),
+        .testTarget(name: "AttributionJobsTests", dependencies: ["AttributionJobs", "JobSupport", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "MazerenderBenchmarksTests", dependencies: ["MazerenderBenchmarks", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: [
             "Explorer", "FigureJobs", "JobSupport", "MazeSimulation", "MazeObservation", "MazerenderCLI", "ModelFiles", "TestSupport",
@@ -157,7 +172,7 @@ let package = Package(
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
             "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
-            "TestSupport",
+            "PolicyGradients", "ModelFiles", "Tensors", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

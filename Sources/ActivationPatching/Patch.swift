@@ -55,27 +55,38 @@ public indirect enum Patch: Sendable, Equatable, Codable {
             let site = try SiteGeometry(network, layer)
             try site.checkPerObservation(vector)
             let scaled = vector.scalars.map { $0 * coefficient }
-            return ActivationEdit(label: layer, elementwise: true) { x in site.addBroadcast(scaled, to: &x) }
+            return ActivationEdit(label: layer, elementwise: true, summary: "an added vector at \(layer)",
+                                  derivative: { _, _ in }) { x in site.addBroadcast(scaled, to: &x) }
         case let .ablate(layer, channels, mode):
             let site = try SiteGeometry(network, layer)
             let selected = try channels.indices(count: site.channels, layer: layer)
+            // Overwritten channels pass no gradient back; multiplied ones pass it scaled by their factor.
+            let clearGradient: @Sendable (Tensor, inout Tensor) -> Void = { before, gradient in
+                site.scaleGradient(&gradient, channels: selected, before: before) { _ in 0 }
+            }
             switch mode {
             case .zero:
-                return ActivationEdit(label: layer, elementwise: true) { x in
+                return ActivationEdit(label: layer, elementwise: true, summary: "a zero ablation at \(layer)",
+                                      derivative: clearGradient) { x in
                     site.fill(&x, channels: selected) { _, _, _ in 0 }
                 }
             case let .multiply(positive, negative):
-                return ActivationEdit(label: layer, elementwise: true) { x in
+                return ActivationEdit(label: layer, elementwise: true, summary: "a multiply ablation at \(layer)",
+                                      derivative: { before, gradient in
+                    site.scaleGradient(&gradient, channels: selected, before: before) { $0 > 0 ? positive : negative }
+                }) { x in
                     site.fill(&x, channels: selected) { value, _, _ in value * (value > 0 ? positive : negative) }
                 }
             case let .mean(reference):
                 if let reference {
                     let mean = try site.batchMean(of: reference)
-                    return ActivationEdit(label: layer, elementwise: true) { x in
+                    return ActivationEdit(label: layer, elementwise: true, summary: "a mean ablation at \(layer)",
+                                          derivative: clearGradient) { x in
                         site.fill(&x, channels: selected) { _, c, p in mean[c * site.cells + p] }
                     }
                 }
-                return ActivationEdit(label: layer, batchIndependent: false) { x in
+                return ActivationEdit(label: layer, batchIndependent: false,
+                                      summary: "a mean ablation over the batch at \(layer)") { x in
                     let mean = try site.batchMean(of: x)
                     site.fill(&x, channels: selected) { _, c, p in mean[c * site.cells + p] }
                 }
@@ -86,7 +97,18 @@ public indirect enum Patch: Sendable, Equatable, Codable {
             let position = try site.position(of: cell, patch: "retarget")
             // With a background every value is fixed by its position; without one, batch element 0's
             // values are copied to the whole batch.
-            return ActivationEdit(label: layer, batchIndependent: background != nil, elementwise: background != nil) { x in
+            // With a background the selected channels are constants (derivative 0); without one they are batch
+            // element 0's values, which has no elementwise derivative.
+            var derivative: (@Sendable (Tensor, inout Tensor) -> Void)?
+            if background != nil {
+                derivative = { before, gradient in
+                    site.scaleGradient(&gradient, channels: selected, before: before) { _ in 0 }
+                }
+            }
+            let summary = background == nil ? "a retarget patch copying batch element 0 at \(layer)"
+                : "a retarget patch at \(layer)"
+            return ActivationEdit(label: layer, batchIndependent: background != nil, elementwise: background != nil,
+                                  summary: summary, derivative: derivative) { x in
                 let first = x.batchElement(0).scalars
                 site.fill(&x, channels: selected) { _, c, p in
                     p == position ? value : (background ?? first[c * site.cells + p])
@@ -96,7 +118,8 @@ public indirect enum Patch: Sendable, Equatable, Codable {
             let site = try SiteGeometry(network, layer)
             var generator = SeededGenerator(seed: seed)
             let noise = generator.normalTensor(shape: site.shape, std: std * coefficient).scalars
-            return ActivationEdit(label: layer, elementwise: true) { x in site.addBroadcast(noise, to: &x) }
+            return ActivationEdit(label: layer, elementwise: true, summary: "a random vector at \(layer)",
+                                  derivative: { _, _ in }) { x in site.addBroadcast(noise, to: &x) }
         case let .resample(layer, channels, source):
             let site = try SiteGeometry(network, layer)
             let selected = try channels.indices(count: site.channels, layer: layer)
@@ -104,7 +127,11 @@ public indirect enum Patch: Sendable, Equatable, Codable {
                 throw PatchError.shapeMismatch(layer: layer, expected: site.shape, found: source.shape)
             }
             let sources = source.shape[0]
-            return ActivationEdit(label: layer, batchIndependent: sources == 1, elementwise: sources == 1) { x in
+            // Resampled channels are the source's values whatever the input: derivative 0.
+            return ActivationEdit(label: layer, batchIndependent: sources == 1, elementwise: sources == 1,
+                                  summary: "a resample patch at \(layer)", derivative: { before, gradient in
+                site.scaleGradient(&gradient, channels: selected, before: before) { _ in 0 }
+            }) { x in
                 let batch = x.shape[0]
                 guard sources == 1 || sources == batch else {
                     throw PatchError.shapeMismatch(layer: layer, expected: [batch] + site.shape, found: source.shape)
@@ -117,7 +144,8 @@ public indirect enum Patch: Sendable, Equatable, Codable {
         case let .sequence(items):
             // `flattened` never yields a sequence; an empty one is a no-op.
             precondition(items.isEmpty, "nested sequence reached singleEdit")
-            return ActivationEdit(label: ActivationLabels.all[0], elementwise: true) { _ in }
+            return ActivationEdit(label: ActivationLabels.all[0], elementwise: true, summary: "an empty patch",
+                                  derivative: { _, _ in }) { _ in }
         }
     }
 }

@@ -66,6 +66,24 @@ struct SiteGeometry: Sendable {
         }
     }
 
+    /// `gradient[n, c, p] *= factor(before[n, c, p])` for the selected channels (an edit's derivative, applied
+    /// in the reverse pass). Cost: one pass over the selected channels.
+    func scaleGradient(_ gradient: inout Tensor, channels selected: [Int], before: Tensor, _ factor: (Float) -> Float) {
+        let perObservation = channels * cells
+        let batch = gradient.count / perObservation
+        before.withUnsafeBufferPointer { values in
+            gradient.withUnsafeMutableBufferPointer { buffer in
+                for n in 0..<batch {
+                    for c in selected {
+                        let offset = n * perObservation + c * cells
+                        let map = buffer.baseAddress! + offset, value = values.baseAddress! + offset
+                        for p in 0..<cells { map[p] *= factor(value[p]) }
+                    }
+                }
+            }
+        }
+    }
+
     /// Mean over the batch dimension of `[M, ...]` activations of this site → one per-observation vector.
     func batchMean(of activations: Tensor) throws -> [Float] {
         guard activations.rank == shape.count + 1, Array(activations.shape.dropFirst()) == shape,

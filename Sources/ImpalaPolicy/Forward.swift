@@ -16,12 +16,23 @@ public struct ActivationEdit: Sendable {
     /// alone; other edits make it fall back to the ordinary pass.
     public var elementwise: Bool
     public var apply: @Sendable (inout Tensor) throws -> Void
+    /// The edit's derivative for the reverse pass, when it has an elementwise one: given the activation
+    /// before the edit (`[N, ...]`) and the gradient with respect to the edited activation (same shape), it
+    /// multiplies the gradient in place by `∂ edited / ∂ before` element by element (1 where a vector was
+    /// added, 0 where a value was overwritten). Nil when the edit has none (it reads across the batch or
+    /// across positions); gradients through the site then refuse rather than pass through wrongly.
+    public var derivative: (@Sendable (_ before: Tensor, _ gradient: inout Tensor) -> Void)?
+    /// What the edit is, for messages (`"zero ablation of 3 channels"`); "an edit" unless the maker says.
+    public var summary: String
 
-    public init(label: String, batchIndependent: Bool = false, elementwise: Bool = false,
+    public init(label: String, batchIndependent: Bool = false, elementwise: Bool = false, summary: String = "an edit",
+                derivative: (@Sendable (_ before: Tensor, _ gradient: inout Tensor) -> Void)? = nil,
                 apply: @escaping @Sendable (inout Tensor) throws -> Void) {
         self.label = label
         self.batchIndependent = batchIndependent || elementwise
         self.elementwise = elementwise
+        self.summary = summary
+        self.derivative = derivative
         self.apply = apply
     }
 }

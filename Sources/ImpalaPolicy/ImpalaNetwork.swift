@@ -132,6 +132,31 @@ public struct ImpalaNetwork: Sendable {
         try ActivationLabels.shape(of: label, channels: channels, hidden: hiddenCount, actions: actionCount)
     }
 
+    /// A layer's weight and bias by its PyTorch module name (`embedder.block2.res1.conv1`, `embedder.fc`,
+    /// `fc_policy`, `fc_value`), in PyTorch's layouts (conv `[O, C, 3, 3]`, linear `[out, in]`); nil for any other
+    /// name. For passes that run the network their own way (the reverse pass).
+    public func parameters(of module: String) -> (weight: Tensor, bias: Tensor)? {
+        switch module {
+        case "embedder.fc": return (fc.weight, fc.bias)
+        case "fc_policy": return (policyHead.weight, policyHead.bias)
+        case "fc_value": return (valueHead.weight, valueHead.bias)
+        default: break
+        }
+        for (index, block) in blocks.enumerated() {
+            let prefix = "embedder.block\(index + 1)."
+            guard module.hasPrefix(prefix) else { continue }
+            switch module.dropFirst(prefix.count) {
+            case "conv": return (block.conv.weight, block.conv.bias)
+            case "res1.conv1": return (block.res1.conv1.weight, block.res1.conv1.bias)
+            case "res1.conv2": return (block.res1.conv2.weight, block.res1.conv2.bias)
+            case "res2.conv1": return (block.res2.conv1.weight, block.res2.conv1.bias)
+            case "res2.conv2": return (block.res2.conv2.weight, block.res2.conv2.bias)
+            default: return nil
+            }
+        }
+        return nil
+    }
+
     /// Multiply-adds per observation times two (FLOP), for throughput reports.
     public var flopsPerObservation: Int {
         var flops = 0, inChannels = 3, size = 64

@@ -5,6 +5,7 @@ public enum JobSetting: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case model, seeds, out, resume, maxSteps, coefficients, mazeSizes, json
     case layer, channels, top, mapSeeds, samples, pool, conditions, targets, value, background, maxSize, heatmaps, mode
     case trace, patches, overwrite
+    case target, method, baseline, steps
 
     /// The setting's name as a Swift caller writes it (`maxSteps`).
     public var description: String { rawValue }

@@ -20,14 +20,17 @@ struct BenchmarkCommand: ParsableCommand {
             scale 1 and 4 and a batch of decision-square observations, through the ordinary and the automatic \
             (incremental) forward pass and through PyTorch on the same observations (`--torch-script`, needs torch), \
             with ratios and the share of convolution FLOPs spent. Rates are medians of repeated runs.
+            attribution: integrated gradients of one observation (50 Gauss-Legendre steps) and a 25x25 value map at \
+            scale 1 and 4 (random weights), and PyTorch + captum on the same observations (`--attribution-torch-script`, \
+            needs torch and captum).
             """
     )
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case simulator, observations, policy, figure, rollout, vfield, all
+        case simulator, observations, policy, figure, rollout, vfield, attribution, all
     }
 
-    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, vfield or all.")
+    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, vfield, attribution or all.")
     var stage: Stage = .all
 
     @Option(help: "Levels generated per simulator run.")
@@ -48,16 +51,19 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "vfield: levels with a decision square in the decision batch.")
     var decisionSeeds = 1000
 
-    @Option(name: .customLong("scale"), help: "vfield: network scale to measure (repeatable; default 1 and 4).")
+    @Option(name: .customLong("scale"), help: "vfield, attribution: network scale to measure (repeatable; default 1 and 4).")
     var scales: [Int] = [1, 4]
 
-    @Option(help: "vfield: timed repeats per measurement (medians are reported).")
+    @Option(help: "vfield, attribution: timed repeats per measurement (medians are reported).")
     var repeats = 5
 
     @Option(help: "vfield: the PyTorch comparison script, run with python3 on the same observations.")
     var torchScript = "Scripts/bench_torch.py"
 
-    @Flag(help: "vfield: skip the PyTorch comparison.")
+    @Option(help: "attribution: the PyTorch + captum comparison script.")
+    var attributionTorchScript = "Scripts/bench_attribution_torch.py"
+
+    @Flag(help: "vfield, attribution: skip the PyTorch comparison.")
     var noTorch = false
 
     @OptionGroup var assetOptions: AssetOptions
@@ -67,6 +73,9 @@ struct BenchmarkCommand: ParsableCommand {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         guard !scales.isEmpty, scales.allSatisfy({ (1...8).contains($0) }) else {
             throw ValidationError("--scale must be between 1 and 8 (the published agents use 1 and 4)")
+        }
+        if stage == .attribution, !noTorch, !FileManager.default.fileExists(atPath: attributionTorchScript) {
+            throw ValidationError("--attribution-torch-script: no file at '\(attributionTorchScript)'; run from the package root or pass --no-torch")
         }
         if stage == .vfield, !noTorch, !FileManager.default.fileExists(atPath: torchScript) {
             throw ValidationError("--torch-script: no file at '\(torchScript)'; run from the package root or pass --no-torch")
@@ -103,6 +112,11 @@ struct BenchmarkCommand: ParsableCommand {
             let results = try VectorFieldBenchmark.run(renderer: try assetOptions.renderer(), decisionSeeds: decisionSeeds,
                                                        scales: scales, repeats: repeats, torchScript: noTorch ? nil : torchScript)
             for result in results { print("vfield: \(result.report)") }
+        }
+        if stage == .attribution {
+            let results = try AttributionBenchmark.run(renderer: try assetOptions.renderer(), scales: scales, repeats: repeats,
+                                                       torchScript: noTorch ? nil : attributionTorchScript)
+            for result in results { print(result.report) }
         }
         if stage == .rollout || (stage == .all && (model != nil || ModelLocator.defaultModelURL() != nil)) {
             guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
