@@ -155,7 +155,7 @@ public struct AttributeJob: Job {
                 : try AttributionDrawing.siteFigure(maze: maze, attribution: result.attribution.scalars,
                                                     shape: result.attribution.shape, title: title, sprites: sprites,
                                                     format: format)
-            try canvas.write(to: out)
+            try canvas.write(to: out, metadata: context.provenance.describing(seeds: "\(seed)", patches: patches).entries)
         }
         return Result(path: out, attribution: result, target: parsedTarget, summary: summary)
     }

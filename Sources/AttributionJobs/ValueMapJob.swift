@@ -68,7 +68,7 @@ public struct ValueMapJob: Job {
             let canvas = try AttributionDrawing.valueMapFigure(maze: maze, positions: plain.positions, panels: panels, title: title,
                                                                sprites: try MazeSprites(assets: context.renderer.assets),
                                                                format: format)
-            try canvas.write(to: out)
+            try canvas.write(to: out, metadata: context.provenance.describing(seeds: "\(seed)", patches: patches).entries)
         } else {
             let cells: [JSONValue] = plain.positions.indices.map { index in
                 var cell: [(String, JSONValue)] = [("x", .int(plain.positions[index].x)), ("y", .int(plain.positions[index].y)),
