@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(name: "AttributionJobsTests", dependencies: ["AttributionJobs", "JobSupport", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "MazerenderBenchmarksTests", dependencies: ["MazerenderBenchmarks", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: [
-            "Explorer", "FigureJobs", "JobSupport", "MazeSimulation", "MazeObservation", "MazerenderCLI", "ModelFiles", "TestSupport",
+            "Explorer", "FigureJobs", "JobSupport", "MazeSimulation", "MazeObservation", "MazerenderCLI", "ModelFiles", "OutputFiles", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["browser_test.py"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [

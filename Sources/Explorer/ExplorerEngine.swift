@@ -3,6 +3,7 @@ import FigureJobs
 import Foundation
 import ImpalaPolicy
 import MazeSimulation
+import OutputFiles
 import PolicyAnalysis
 import Tensors
 
@@ -15,14 +16,17 @@ import Tensors
 /// and unpatched fields are cached (a few dozen entries), so dragging a slider recomputes only the patched field.
 public final class ExplorerEngine: @unchecked Sendable {
     public let context: FigureContext
+    /// What the figures it serves record about their making (the `serve` command line and model).
+    public let provenance: Provenance
     private let queue = DispatchQueue(label: "mazerender.explorer.compute")
     private let lock = NSLock()
     private var editCache: [String: [ActivationEdit]] = [:]
     private var fieldCache: [String: VectorField] = [:]
     private static let cacheLimit = 48
 
-    public init(context: FigureContext) {
+    public init(context: FigureContext, provenance: Provenance = Provenance()) {
         self.context = context
+        self.provenance = provenance
     }
 
     /// The request being answered (set by `ExplorerAPI.respond`), so that `compute` can skip overtaken work.

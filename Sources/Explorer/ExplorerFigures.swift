@@ -41,7 +41,8 @@ extension ExplorerEngine {
         let figureContext = try FigureContext(network: context.network, renderer: context.renderer,
                                               generator: query.generator.generator, modelPath: context.modelPath)
         let figure = try FigureJobs.figure(for: template, context: figureContext)
-        return try FigureRenderer(sprites: figureContext.sprites).render(figure, format: format).finish()
+        return try FigureRenderer(sprites: figureContext.sprites).render(figure, format: format)
+            .fileBytes(metadata: FigureJobs.metadata(of: template, provenance: provenance))
     }
 }
 

@@ -38,7 +38,8 @@ public enum RolloutProbabilityChart {
         }
     }
 
-    /// The end of an episode in place of the chart: `✓ cheese at step N` on green, or `no cheese after N steps`.
+    /// The end of an episode in place of the chart: `✓ cheese at step N` on green, `no cheese after N steps`, or
+    /// `loop: step N = step K, no cheese` for an argmax episode stopped when it came back to an earlier state.
     public static func drawOutcome(_ outcome: RolloutPanelContent.Outcome, in rect: Rect, on canvas: Canvas) {
         let text: String, color: Color
         switch outcome {
@@ -47,6 +48,9 @@ public enum RolloutProbabilityChart {
             color = RolloutFramePalette.success
         case let .stopped(steps):
             text = "no cheese after \(steps) steps"
+            color = RolloutFramePalette.stopped
+        case let .loop(steps, from):
+            text = "loop: step \(steps) = step \(from), no cheese"
             color = RolloutFramePalette.stopped
         }
         canvas.fill(rect, color)

@@ -8,6 +8,9 @@ public struct RolloutPanelContent: Sendable, Equatable {
         case cheese(step: Int)
         /// The episode stopped without the cheese after `steps` moves (step limit or procgen's timeout).
         case stopped(steps: Int)
+        /// An argmax episode was stopped after `steps` moves on coming back to the state of move `from`: it
+        /// would repeat its last `steps - from` moves until the timeout.
+        case loop(steps: Int, from: Int)
     }
 
     /// Caption name of the variant, e.g. `original` or `cheese:coeff=-1`.

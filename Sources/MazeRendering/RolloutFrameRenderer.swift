@@ -161,7 +161,7 @@ public final class RolloutFrameRenderer {
             canvas.newPath()
             canvas.addCircle(center: geometry.rect(ofWorld: state.mouse).center, radius: min(geometry.tileSize * 0.85, geometry.tileSize / 2 + 10))
             canvas.stroke(color, lineWidth: min(5, max(2, geometry.tileSize * 0.15)))
-        case .stopped:
+        case .stopped, .loop:
             color = RolloutFramePalette.stopped
         }
         canvas.newPath()

@@ -83,8 +83,11 @@ public struct RolloutFrameSchedule: Sendable {
         let name = rollout.variant
         let trail = Array(path[0...step])
         guard step < rollout.steps.count else {
-            let outcome: RolloutPanelContent.Outcome = rollout.ending == .cheese
-                ? .cheese(step: rollout.steps.count) : .stopped(steps: rollout.steps.count)
+            let outcome: RolloutPanelContent.Outcome = switch rollout.ending {
+            case .cheese: .cheese(step: rollout.steps.count)
+            case .loop: .loop(steps: rollout.steps.count, from: rollout.loopStart ?? 0)
+            case .timeout, .stepLimit: .stopped(steps: rollout.steps.count)
+            }
             return RolloutPanelContent(variantName: name, seed: rollout.seed, state: rollout.finalState, step: step,
                                        probabilities: nil, chosenGroup: nil, trail: trail, outcome: outcome)
         }

@@ -61,6 +61,9 @@ public struct RolloutCommand: ParsableCommand {
                                valueName: "seed"))
     var sample: UInt32? = nil
 
+    @Flag(help: "Play an argmax episode that comes back to an earlier state (same cell and facing) on to the step limit; by default it stops there, captioned as a loop, since it would only repeat those moves.")
+    var playLoops = false
+
     @Option(help: "sequential (one seed at a time) or grid (several seeds on screen).")
     var layout: RolloutJob.Layout = .sequential
 
@@ -97,7 +100,7 @@ public struct RolloutCommand: ParsableCommand {
     public var job: RolloutJob {
         get throws {
             RolloutJob(seeds: seeds.seeds, variants: try parsedVariants(), generator: level.generator,
-                       maxSteps: maxSteps, selection: ActionSelection(sampleSeed: sample), fps: fps,
+                       maxSteps: maxSteps, selection: ActionSelection(sampleSeed: sample), endsLoops: !playLoops, fps: fps,
                        panelSide: size, layout: layout, out: out, trace: trace)
         }
     }

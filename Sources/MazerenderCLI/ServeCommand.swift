@@ -31,10 +31,9 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network = try ModelLocator.loadNetwork(explicit: modelOptions.model)
-        let context = try FigureContext(network: network, renderer: try assetOptions.renderer(),
-                                        modelPath: try ModelLocator.modelURL(explicit: modelOptions.model).path)
-        let api = ExplorerAPI(engine: ExplorerEngine(context: context))
+        let job = try modelOptions.context(assetOptions)
+        let context = try FigureContext(network: job.network, renderer: job.renderer, modelPath: job.modelPath)
+        let api = ExplorerAPI(engine: ExplorerEngine(context: context, provenance: job.provenance))
         do {
             try ExplorerService.serveUntilSignalled(api: api, host: host, port: UInt16(port)) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -44,6 +44,9 @@ public struct Rollout: Sendable {
         case timeout
         /// The requested step limit.
         case stepLimit
+        /// An argmax episode came back to a state it had been in (same cell and facing, the cheese still there):
+        /// from there it repeats the same moves until procgen's timeout, so it was stopped (`loopStart`).
+        case loop
     }
 
     public let seed: Int32
@@ -52,6 +55,19 @@ public struct Rollout: Sendable {
     /// The state after the last step (the cheese already eaten when `ending == .cheese`).
     public let finalState: MazeState
     public let ending: Ending
+    /// For `ending == .loop`: the index of the step whose state `finalState` repeats (the loop is
+    /// `steps[loopStart...]`, `steps.count - loopStart` moves long); nil otherwise.
+    public let loopStart: Int?
+
+    public init(seed: Int32, variant: String, steps: [RolloutStep], finalState: MazeState, ending: Ending,
+                loopStart: Int? = nil) {
+        self.seed = seed
+        self.variant = variant
+        self.steps = steps
+        self.finalState = finalState
+        self.ending = ending
+        self.loopStart = ending == .loop ? loopStart : nil
+    }
 
     public var reachedCheese: Bool { ending == .cheese }
 
@@ -67,15 +83,28 @@ public enum Rollouts {
     /// Plays `variant` on `maze` from its current state until the cheese, procgen's timeout or `maxSteps`.
     /// Each step renders the observation, runs one forward pass (batch 1, so patches act exactly as on a
     /// single environment) and applies the action with procgen's dynamics.
+    ///
+    /// With `endOnLoop` an argmax episode also ends (`.loop`) when it reaches a state it was in before: the
+    /// observation, and so the batch-1 policy's choice, depends only on the walls, the cheese and the mouse's
+    /// cell and facing, so from there the episode would repeat the same moves until the timeout. Sampled
+    /// episodes never end this way (a repeated state need not repeat its draw).
     public static func play(
         _ maze: MazeState, variant: RolloutVariant, variantIndex: Int = 0, evaluator: PolicyEvaluator,
-        maxSteps: Int = 256, selection: ActionSelection = .argmax
+        maxSteps: Int = 256, selection: ActionSelection = .argmax, endOnLoop: Bool = false
     ) throws -> Rollout {
         var state = maze
         var generator = episodeGenerator(maze, variantIndex: variantIndex, selection: selection)
         var steps: [RolloutStep] = []
         var ending = Rollout.Ending.stepLimit
+        let detectsLoops = endOnLoop && generator == nil
+        var seen: [LoopKey: Int] = [:]
+        var loopStart: Int?
         while steps.count < maxSteps {
+            if detectsLoops {
+                let key = LoopKey(state)
+                if let first = seen[key] { ending = .loop; loopStart = first; break }
+                seen[key] = steps.count
+            }
             let distribution = try evaluator.evaluate([state], edits: variant.edits)[0]
             let index: Int
             if var random = generator {
@@ -92,7 +121,19 @@ public enum Rollouts {
             if reward > 0 { ending = .cheese; break }
             if state.stepCount >= MazeState.timeout { ending = .timeout; break }
         }
-        return Rollout(seed: maze.levelSeed ?? -1, variant: variant.name, steps: steps, finalState: state, ending: ending)
+        return Rollout(seed: maze.levelSeed ?? -1, variant: variant.name, steps: steps, finalState: state, ending: ending,
+                       loopStart: loopStart)
+    }
+
+    /// What a deterministic policy's next move depends on besides the fixed walls: the mouse's cell and facing and
+    /// whether the cheese is still there (its place never changes within an episode).
+    struct LoopKey: Hashable {
+        let mouse: WorldPoint, facing: Facing, cheese: Bool
+        init(_ state: MazeState) {
+            mouse = state.mouse
+            facing = state.facing
+            cheese = state.cheese != nil
+        }
     }
 
     /// Every variant on every seed; `result[s][v]` is seed `s`, variant `v`. Episodes run in parallel on all

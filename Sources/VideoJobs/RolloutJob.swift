@@ -73,6 +73,9 @@ public struct RolloutJob: Job {
     /// Moves per episode at most (episodes also end at the cheese or procgen's 500-step timeout).
     public var maxSteps: Int
     public var selection: ActionSelection
+    /// Argmax episodes end when they come back to a state they were in (`Rollout.Ending.loop`) instead of
+    /// repeating the same moves until the step limit; sampled episodes are unaffected.
+    public var endsLoops: Bool
     public var fps: Int
     /// Side of each maze panel in px (even).
     public var panelSide: Int
@@ -93,7 +96,7 @@ public struct RolloutJob: Job {
 
     public init(seeds: [Int32], variants: [RolloutVariantSpec] = RolloutVariantSpec.defaults,
                 generator: LevelGenerator = LevelGenerator(), maxSteps: Int = 256, selection: ActionSelection = .argmax,
-                fps: Int = 10, panelSide: Int? = nil, layout: Layout = .sequential, padding: PaddingMode = .cropped,
+                endsLoops: Bool = true, fps: Int = 10, panelSide: Int? = nil, layout: Layout = .sequential, padding: PaddingMode = .cropped,
                 parallel: Bool = true, pipelined: Bool = true, out: String, trace: String? = nil) {
         self.out = out
         self.trace = trace
@@ -102,6 +105,7 @@ public struct RolloutJob: Job {
         self.generator = generator
         self.maxSteps = maxSteps
         self.selection = selection
+        self.endsLoops = endsLoops
         self.fps = fps
         self.panelSide = panelSide ?? Self.defaultPanelSide(layout)
         self.layout = layout
@@ -189,8 +193,9 @@ public struct RolloutJobSummary: Sendable {
         for episode in episodes where !order.contains(episode.variant) { order.append(episode.variant) }
         for variant in order {
             let mine = episodes.filter { $0.variant == variant }
-            let cheese = mine.filter { $0.ending == .cheese }.count
-            lines.append("  \(variant): cheese in \(cheese)/\(mine.count) episodes")
+            let cheese = mine.filter { $0.ending == .cheese }.count, loops = mine.filter { $0.ending == .loop }.count
+            lines.append("  \(variant): cheese in \(cheese)/\(mine.count) episodes"
+                + (loops > 0 ? ", \(loops) stopped in a loop" : ""))
         }
         if let tracePath { lines.append("wrote \(tracePath): \(traceLines) steps") }
         lines.append(String(format: "time: patches %.2f s, rollouts %.2f s, drawing %.2f s, encoding %.2f s (%.0f frames/s), total %.2f s",

@@ -39,7 +39,7 @@ final class RolloutPipeline: @unchecked Sendable {
     /// Starts playing every episode (variant `v` of `seeds[s]`, built by `resolve(s, v)`) in the background.
     func start(seeds: [Int32], resolve: @escaping @Sendable (_ seedIndex: Int, _ variant: Int) throws -> RolloutVariant,
                generator: LevelGenerator, evaluator: PolicyEvaluator, maxSteps: Int, selection: ActionSelection,
-               parallel: Bool, progress: JobProgress.Handler?) {
+               endOnLoop: Bool, parallel: Bool, progress: JobProgress.Handler?) {
         let variantCount = self.variantCount
         let total = seeds.count * variantCount, seedCount = seeds.count
         Self.report(progress, seeds: (0, seedCount), episodes: (0, total))
@@ -55,7 +55,8 @@ final class RolloutPipeline: @unchecked Sendable {
                     let variant = try resolve(s, v)
                     self.addPatchTime(DispatchTime.now().uptimeNanoseconds - resolveStart)
                     return try Rollouts.play(generator.generate(seed: seeds[s]), variant: variant, variantIndex: v,
-                                             evaluator: evaluator, maxSteps: maxSteps, selection: selection)
+                                             evaluator: evaluator, maxSteps: maxSteps, selection: selection,
+                                             endOnLoop: endOnLoop)
                 }
                 let counts = self.store(outcome, seed: s, variant: v)
                 Self.report(progress, seeds: (counts.seeds, seedCount), episodes: (counts.episodes, total))

@@ -108,7 +108,7 @@ extension RolloutJob {
                 window: max(2 * frameLayout.groupsPerFrame, 4 * ProcessInfo.processInfo.activeProcessorCount))
             pipeline.start(seeds: seeds, resolve: variantResolver(network: network, renderer: observations),
                            generator: generator, evaluator: PolicyEvaluator(network: network, renderer: observations),
-                           maxSteps: maxSteps, selection: selection, parallel: parallel, progress: progress)
+                           maxSteps: maxSteps, selection: selection, endOnLoop: endsLoops, parallel: parallel, progress: progress)
             var episodes: [RolloutJobSummary.Episode] = []
             var totalFrames = 0, framesDrawn = 0, framesRedrawn = 0
             var shown: RolloutFrameContent?
@@ -193,7 +193,7 @@ extension RolloutJob {
                                        window: max(2 * groups, 4 * ProcessInfo.processInfo.activeProcessorCount))
         pipeline.start(seeds: seeds, resolve: variantResolver(network: network, renderer: observations),
                        generator: generator, evaluator: PolicyEvaluator(network: network, renderer: observations),
-                       maxSteps: maxSteps, selection: selection, parallel: parallel, progress: nil)
+                       maxSteps: maxSteps, selection: selection, endOnLoop: endsLoops, parallel: parallel, progress: nil)
         var episodes = 0
         do {
             for first in stride(from: 0, to: seeds.count, by: groups) {

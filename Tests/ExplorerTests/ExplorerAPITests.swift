@@ -5,6 +5,7 @@ import MazeObservation
 import MazeSimulation
 import MazerenderCLI
 import ModelFiles
+import OutputFiles
 import TestSupport
 import Testing
 
@@ -191,7 +192,7 @@ struct ExplorerAPITests {
         #expect((one["values"] as? [[Double]])?.first == rows[7])
     }
 
-    @Test("POST /api/figure: the same PNG and SVG bytes as `vfield-diff` and `heatmap --out`")
+    @Test("POST /api/figure: the same PNG and SVG bytes as `vfield-diff` and `heatmap --out`, up to the record of their making")
     func figuresEqualCLI() async throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
@@ -200,11 +201,21 @@ struct ExplorerAPITests {
                          "--convention", "paper", "--out", scratch.file("h.svg")])
         let png = try await F.post("/api/figure", ["seed": 54, "cheese": [0, 6], "patches": ["cheese:coeff=-1"], "format": "png"])
         #expect(png.status == 200 && png.contentType == "image/png")
-        #expect(png.body == (try Data(contentsOf: URL(fileURLWithPath: scratch.file("d.png")))))
+        let cliPNG = try Data(contentsOf: URL(fileURLWithPath: scratch.file("d.png")))
+        #expect(Self.withoutMetadata(png.body, .png) == Self.withoutMetadata(cliPNG, .png))
+        // Both record the seed and the patch; the CLI's file also its command line.
+        let served = try EmbeddedMetadata.read(Array(png.body), format: .png, path: "api")
+        let written = try EmbeddedMetadata.read(Array(cliPNG), format: .png, path: "d.png")
+        let shared: (EmbeddedMetadata.Entries) -> [String] = { $0.filter { $0.key != "Command" && $0.key != "Model" }.map { "\($0.key): \($0.value)" } }
+        #expect(shared(served) == shared(written))
+        #expect(served.contains { $0.key == "Seeds" && $0.value == "54" })
+        #expect(served.contains { $0.key == "Patches" && $0.value == "cheese:coeff=-1" })
         let svg = try await F.post("/api/figure", ["seed": 54, "cheese": NSNull(), "kind": "heatmap", "channel": 5,
                                                    "convention": "paper", "format": "svg"])
         #expect(svg.status == 200 && svg.contentType == "image/svg+xml")
-        #expect(svg.body == (try Data(contentsOf: URL(fileURLWithPath: scratch.file("h.svg")))))
+        let cliSVG = try Data(contentsOf: URL(fileURLWithPath: scratch.file("h.svg")))
+        #expect(Self.withoutMetadata(svg.body, .svg) == Self.withoutMetadata(cliSVG, .svg))
+        #expect(Self.withoutMetadata(svg.body, .svg) != svg.body)
         let walls = try await F.post("/api/figure", ["seed": 54, "walls": [[1, 1]]])
         let wallsField = try F.object(walls)["field"] as? String
         #expect(walls.status == 400 && wallsField == "walls")
@@ -316,5 +327,35 @@ struct ExplorerAPITests {
         let layers = try #require(info["layers"] as? [[String: Any]])
         #expect(layers.count == 43)
         #expect(layers.first { $0["label"] as? String == "embedder.block2.res1.resadd_out" }?["shape"] as? [Int] == [32, 16, 16])
+    }
+}
+
+extension ExplorerAPITests {
+    enum PictureKind { case png, svg }
+
+    /// The picture without the record of its making: a PNG without its `tEXt`/`iTXt` chunks (walked by their
+    /// lengths), an SVG without its `<metadata>` element. Everything drawn stays.
+    static func withoutMetadata(_ data: Data, _ kind: PictureKind) -> Data {
+        let bytes = [UInt8](data)
+        switch kind {
+        case .png:
+            guard bytes.count > 8 else { return data }
+            var out = Array(bytes[0..<8]), offset = 8
+            while offset + 12 <= bytes.count {
+                let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+                let type = String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self)
+                let end = min(bytes.count, offset + 12 + length)
+                if type != "tEXt" && type != "iTXt" { out += bytes[offset..<end] }
+                offset = end
+            }
+            return Data(out)
+        case .svg:
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard let start = text.range(of: "<metadata"), let end = text.range(of: "</metadata>", range: start.upperBound..<text.endIndex)
+            else { return data }
+            var trimmed = text
+            trimmed.removeSubrange(start.lowerBound..<end.upperBound)
+            return Data(trimmed.utf8)
+        }
     }
 }

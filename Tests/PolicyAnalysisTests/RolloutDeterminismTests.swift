@@ -68,6 +68,7 @@ struct RolloutDeterminismTests {
             case .cheese: #expect(rollout.steps.last?.reward == 10)
             case .stepLimit: #expect(rollout.steps.count == Self.maxSteps)
             case .timeout: Issue.record("timeout within \(Self.maxSteps) steps")
+            case .loop: Issue.record("a loop ending although loops were not asked to end")
             }
             #expect(rollout.steps.first?.state == RolloutFixtures.generator.generate(seed: rollout.seed))
         }
