@@ -17,18 +17,18 @@ work="${1:-/tmp}/mazerender-training"
 mkdir -p "$work" Assets/agent
 swift build -c release --product mazerender
 bin=.build/release/mazerender
-$bin dataset --seeds '0..<4300' --variant aisc --rand-region 5 --cells-per-level 32 --sampling-seed 0 --out "$work/phase1"
+$bin dataset --seeds '0..<4300' --generator aisc --rand-region 5 --cells-per-level 32 --random-seed 0 --out "$work/phase1"
 python3 Scripts/train_agent.py --data "$work/phase1" --out "$work/phase1.pth" --steps 3000 --lr 1e-3 \
   --validation-levels 100 --seed 0
-$bin dataset --seeds '4300..<10300' --variant aisc --rand-region 5 --cells-per-level 20 --sampling-seed 1 --out "$work/phase2"
+$bin dataset --seeds '4300..<10300' --generator aisc --rand-region 5 --cells-per-level 20 --random-seed 1 --out "$work/phase2"
 python3 Scripts/train_agent.py --data "$work/phase2" --init "$work/phase1.pth" --field-weight 1.0 \
   --out "$work/phase2.pth" --steps 3000 --lr 5e-4 --validation-levels 100 --seed 1
 
 # Shards of 10,000 levels: shard i holds levels 10300 + 10000 i ..< 10300 + 10000 (i + 1), PATH cells on the path.
 shard() {
   local i=$1 path=$2 first=$((10300 + 10000 * $1))
-  [ -f "$work/shard$i/fields.npy" ] || $bin dataset --seeds "$first..<$((first + 10000))" --variant aisc --rand-region 5 \
-    --cells-per-level 8 --path-cells-per-level "$path" --sampling-seed $((2 + i)) --out "$work/shard$i" >&2
+  [ -f "$work/shard$i/fields.npy" ] || $bin dataset --seeds "$first..<$((first + 10000))" --generator aisc --rand-region 5 \
+    --cells-per-level 8 --path-cells-per-level "$path" --random-seed $((2 + i)) --out "$work/shard$i" >&2
   echo "$work/shard$i"
 }
 phase3=$(for i in 0 1 2 3 4; do shard $i 4; done)

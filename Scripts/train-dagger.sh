@@ -21,19 +21,19 @@ work="${2:-/tmp}/mazerender-dagger"
 mkdir -p "$work"
 swift build -c release --product mazerender
 bin=.build/release/mazerender
-data() { [ -f "$1/actions.npy" ] || $bin dataset --variant aisc --rand-region 5 --out "$@"; }
+data() { [ -f "$1/actions.npy" ] || $bin dataset --generator aisc --rand-region 5 --out "$@"; }
 train() { python3 Scripts/train_agent.py --field-weight 1.0 --checkpoint-every 500 --levels-per-batch 10 \
   --validation-levels 200 --head-warmup 300 "$@"; }
 
 cp "$start" "$work/round0.pth"
-data "$work/expert0" --seeds '110300..<120300' --cells-per-level 8 --path-cells-per-level 8 --sampling-seed 20
+data "$work/expert0" --seeds '110300..<120300' --cells-per-level 8 --path-cells-per-level 8 --random-seed 20
 data "$work/dagger1" --seeds '120300..<130300' --cells-per-level 4 --path-cells-per-level 4 \
-  --on-policy-model "$work/round0.pth" --on-policy-states 32 --sampling-seed 30
+  --on-policy-model "$work/round0.pth" --on-policy-states 32 --random-seed 30
 train --data "$work/expert0" "$work/dagger1" --init "$work/round0.pth" --out "$work/round1.pth" --steps 4000 \
   --stop-after 2500 --lr 2e-4 --seed 10
 cp "$work/round1.pth" "$work/round1-2500.pth"
 data "$work/dagger2" --seeds '130300..<142300' --maze-sizes 15...25 --cells-per-level 2 --path-cells-per-level 8 \
-  --on-policy-model "$work/round1-2500.pth" --on-policy-states 48 --sampling-seed 40
+  --on-policy-model "$work/round1-2500.pth" --on-policy-states 48 --random-seed 40
 train --data "$work/expert0" "$work/dagger1" --init "$work/round0.pth" --out "$work/round1.pth" --steps 4000 \
   --lr 2e-4 --seed 10 --resume
 train --data "$work/expert0" "$work/dagger1" "$work/dagger2" --init "$work/round1.pth" --out "$work/round2.pth" \

@@ -124,7 +124,7 @@ public struct MazeQuery: Hashable, Sendable {
                          levelSeed: generated.levelSeed, backgroundIndex: generated.backgroundIndex)
     }
 
-    /// The variant's name as requests and the CLI's `--variant` write it.
+    /// The variant's name as requests and the CLI's `--generator` write it.
     public var variantName: String {
         switch generator.variant {
         case .upstream: "upstream"

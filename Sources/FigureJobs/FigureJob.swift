@@ -12,6 +12,9 @@ public struct FigureJob: Job {
     public var out: String
     /// The vector-field numbers (`VectorFieldData` JSON) beside an image `out`.
     public var data: String?
+    /// Errors name the panel they come from (`panels[0] (heatmap, seed 0): ...`), as a template file's reader
+    /// needs; off for the plain commands, whose user wrote no panels.
+    public var namesPanels = true
 
     public init(template: FigureTemplate, generator: LevelGenerator = LevelGenerator(), out: String, data: String? = nil) {
         self.template = template
@@ -26,6 +29,9 @@ public struct FigureJob: Job {
         public var image: FigureSummary?
         /// The numbers' one-line report (nil when no `.json` was written).
         public var data: String?
+    /// Errors name the panel they come from (`panels[0] (heatmap, seed 0): ...`), as a template file's reader
+    /// needs; off for the plain commands, whose user wrote no panels.
+    public var namesPanels = true
 
         /// The command's report: the image's line (with the data's), or the data's.
         public var description: String { image?.description ?? data ?? "" }
@@ -36,8 +42,9 @@ public struct FigureJob: Job {
     /// template's seeds, patches and title (`FigureJobs.metadata(of:provenance:)`).
     /// - Throws: `JobError`, `FigureTemplateError`, patch and network errors, `CairoError`, `OutputFileError`.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Result {
-        let figures = try FigureContext(network: context.network, renderer: context.renderer, generator: generator,
+        var figures = try FigureContext(network: context.network, renderer: context.renderer, generator: generator,
                                         modelPath: context.modelPath)
+        figures.namesPanels = namesPanels
         if FigureJobs.isDataPath(out) {
             return Result(image: nil, data: try FigureJobs.writeData(template, context: figures, to: out))
         }

@@ -29,8 +29,10 @@ struct FigureBuilder {
             do {
                 panels.append(try panel(for: panelTemplate))
             } catch let error as JobError {
+                guard context.namesPanels else { throw error }
                 throw error.prefixed("panels[\(index)] (\(panelTemplate.kind.rawValue), seed \(panelTemplate.seed))")
             } catch {
+                guard context.namesPanels else { throw JobError("\(error)") }
                 throw JobError("panels[\(index)] (\(panelTemplate.kind.rawValue), seed \(panelTemplate.seed)): \(error)")
             }
         }
@@ -63,7 +65,12 @@ struct FigureBuilder {
         let cacheKey = "\(panel.seed)|" + specs.joined(separator: ";")
         if let cached = edits[cacheKey] { return cached }
         let parsed = try specs.map { text -> PatchSpec in
-            do { return try PatchSpec(parsing: text) } catch { throw JobError("patch '\(text)': \(error)") }
+            // The parser's message already names the spec (`patch 'x': ...`).
+            do { return try PatchSpec(parsing: text) } catch {
+                let line = "\(error)"
+                guard !context.namesPanels, line.hasPrefix("patch ") else { throw JobError(line) }
+                throw JobError(.patches, String(line.dropFirst("patch ".count)))
+            }
         }
         let resolved = try resolveEdits(specs: parsed, targetSeed: panel.seed, network: context.network,
                                         renderer: context.renderer, generator: context.generator)

@@ -18,6 +18,8 @@ public struct FigureContext: Sendable {
     public let sprites: MazeSprites
     /// The checkpoint the network came from, as data outputs report it (nil when not from a file).
     public let modelPath: String?
+    /// Whether errors name the template panel they come from (see `FigureJob.namesPanels`).
+    public var namesPanels = true
 
     public init(network: ImpalaNetwork, renderer: ObservationRenderer, generator: LevelGenerator = LevelGenerator(),
                 modelPath: String? = nil) throws {

@@ -77,7 +77,16 @@ public enum ImpalaPolicyError: Error, Equatable, CustomStringConvertible {
             if let near = Self.nearest(to: label, in: valid) {
                 return "unknown activation label '\(label)'; did you mean '\(near)'?"
             }
-            return "unknown activation label '\(label)'. Valid labels: \(valid.joined(separator: ", "))"
+            // Nothing close: the labels that share the longest prefix with it, else the range of all of them.
+            let shared = valid.map { candidate in (candidate, zip(candidate, label).prefix { $0 == $1 }.count) }
+            let longest = shared.map(\.1).max() ?? 0
+            let related = shared.filter { $0.1 == longest && longest >= 4 }.map(\.0)
+            if !related.isEmpty, related.count <= 12 {
+                return "unknown activation label '\(label)'; labels starting '\(label.prefix(longest))': \(related.joined(separator: ", "))"
+            }
+            guard let first = valid.first, let last = valid.last else { return "unknown activation label '\(label)'" }
+            return "unknown activation label '\(label)'; the \(valid.count) labels run from \(first) to \(last), "
+                + "e.g. embedder.block2.res1.resadd_out (each block B 1-3: conv_in0, conv_out, maxpool_out, resR.relu1_out ... resR.resadd_out, R 1-2)"
         case let .invalidInput(shape):
             return "the network takes observations of shape [N, 3, 64, 64] (float, /255), got \(shape)"
         case let .patchChangedShape(label, before, after):

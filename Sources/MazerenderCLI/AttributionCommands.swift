@@ -88,7 +88,7 @@ struct ValueMapCommand: ParsableCommand {
     var seed: SeedList
     @Option(name: .customLong("patch"), help: "Activation patch SPEC (repeatable; applied in order).")
     var patches: [String] = []
-    @OptionGroup var edit: EditOptions
+    @OptionGroup var edit: CheeseEditOptions
     @Option(help: "Output file: .json, .png, .svg or .pdf.")
     var out: String
     @OptionGroup var modelOptions: FigureModelOptions
@@ -101,7 +101,6 @@ struct ValueMapCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if edit.mouse != nil { throw ValidationError("--mouse does not apply: a value map puts the mouse on every cell") }
         do { _ = try job.validate() } catch let error as ValidationError { throw error } catch { throw usageError(error) }
     }
 

@@ -44,8 +44,11 @@ struct ChannelsCommand: ParsableCommand {
     var top = 8
     @Option(help: "Levels whose maps are drawn for each top channel (0 draws none).")
     var mapSeeds = 4
-    @Option(help: "Seed of the random comparison cells and the probes' splits.")
+    @Option(name: .customLong("random-seed"), help: "Seed of the random comparison cells and the probes' splits.")
     var seed: UInt64 = 0
+    /// `--seed` is a level seed everywhere else; here it is refused with a pointer to `--random-seed`.
+    @Option(name: .customLong("seed"), help: .hidden)
+    var levelSeedMistake: String?
     @Option(help: OutputFolderHelp.out)
     var out: String
     @Flag(help: OutputFolderHelp.overwrite)
@@ -58,6 +61,9 @@ struct ChannelsCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if levelSeedMistake != nil {
+            throw ValidationError("--seed names one level in mazerender; the levels here are --seeds, and the seed of the random draws is --random-seed")
+        }
         do { try job.validate() } catch { throw usageError(error) }
     }
 
@@ -95,8 +101,11 @@ struct ScrubCommand: ParsableCommand {
     @OptionGroup var channelOptions: ChannelOptions
     @Option(help: "Resamples per seed (each draws new source levels, a new different cell and new control channels).")
     var samples = 1
-    @Option(help: "Seed of every random draw.")
+    @Option(name: .customLong("random-seed"), help: "Seed of every random draw.")
     var seed: UInt64 = 0
+    /// `--seed` is a level seed everywhere else; here it is refused with a pointer to `--random-seed`.
+    @Option(name: .customLong("seed"), help: .hidden)
+    var levelSeedMistake: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Levels the resampled maps come from (default: 1000000..<1020000).", valueName: "seeds"),
             transform: parseSeeds)
     var pool = try! SeedList("1000000..<1020000")
@@ -113,6 +122,9 @@ struct ScrubCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if levelSeedMistake != nil {
+            throw ValidationError("--seed names one level in mazerender; the levels here are --seeds, and the seed of the random draws is --random-seed")
+        }
         do { try job.validate() } catch { throw usageError(error) }
     }
 

@@ -19,16 +19,22 @@ func parseSeeds(_ text: String) throws -> SeedList {
 
 extension DistributionMode: ExpressibleByArgument {}
 
-/// Which level generator a command uses: `--mode`, `--variant`, `--rand-region`.
+/// Which level generator a command uses: `--mode`, `--generator`, `--rand-region`.
 struct LevelOptions: ParsableArguments {
     @Option(help: "Distribution mode: hard (25x25 world) or easy (15x15 world).")
     var mode: DistributionMode = .hard
 
-    @Option(help: "Level generator: upstream (procgen's maze), aisc (procgenAISC maze_aisc), fixed-size (maze_fixed_size).")
-    var variant: VariantName = .upstream
+    @Option(name: .customLong("generator"),
+            help: "Level generator: upstream (procgen's maze), aisc (procgenAISC maze_aisc), fixed-size (maze_fixed_size). (default: upstream)")
+    var generatorName: VariantName?
+    /// The former name of `--generator`, still read (`--variants` are policies in `rollout`).
+    @Option(name: .customLong("variant"), help: .hidden)
+    var formerGeneratorName: VariantName?
 
-    @Option(help: "For --variant aisc: cheese in the top-right NxN region (0 = the corner itself). Default 5, the published agents' training setting.")
+    @Option(help: "For --generator aisc: cheese in the top-right NxN region (0 = the corner itself). Default 5, the published agents' training setting.")
     var randRegion: Int?
+
+    var variant: VariantName { generatorName ?? formerGeneratorName ?? .upstream }
 
     enum VariantName: String, ExpressibleByArgument, CaseIterable {
         case upstream, aisc
@@ -36,8 +42,11 @@ struct LevelOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if generatorName != nil && formerGeneratorName != nil {
+            throw ValidationError("--variant is the old name of --generator; give one")
+        }
         if let region = randRegion {
-            guard variant == .aisc else { throw ValidationError("--rand-region applies only to --variant aisc") }
+            guard variant == .aisc else { throw ValidationError("--rand-region applies only to --generator aisc") }
             guard region >= 0 else { throw ValidationError("--rand-region \(region) is negative; use 0 (corner) or a region size") }
         }
     }

@@ -33,8 +33,11 @@ struct DatasetCommand: ParsableCommand {
     @Option(help: "Further mouse positions per level drawn from the shortest path from the start cell to the cheese.")
     var pathCellsPerLevel = 0
 
-    @Option(help: "Seed of the position and facing draws.")
-    var samplingSeed: UInt32 = 0
+    @Option(name: .customLong("random-seed"), help: "Seed of the position and facing draws.")
+    var randomSeed: UInt32?
+    /// The former name of `--random-seed`, still read.
+    @Option(help: .hidden)
+    var samplingSeed: UInt32?
 
     @Option(help: ArgumentHelp("Also sample the states this agent visits when it plays each level (DAgger).",
                                valueName: "file"))
@@ -76,7 +79,7 @@ struct DatasetCommand: ParsableCommand {
                              statesPerLevel: onPolicyStates, maxSteps: onPolicySteps)
         }
         let job = DatasetJob(seeds: seeds.seeds, generator: level.generator, cellsPerLevel: cellsPerLevel,
-                             pathCellsPerLevel: pathCellsPerLevel, samplingSeed: samplingSeed, onPolicy: onPolicy,
+                             pathCellsPerLevel: pathCellsPerLevel, samplingSeed: randomSeed ?? samplingSeed ?? 0, onPolicy: onPolicy,
                              mazeSizes: mazeSizes, out: out, existing: overwrite ? .overwrite : .refuse)
         let summary = try job.run(renderer: renderer, provenance: Provenance(command: Invocation.arguments, model: onPolicyModel))
         print("dataset: \(summary.samples) samples from \(summary.levels) levels (\(summary.skippedLevels) without cheese or outside --maze-sizes skipped); labels \(summary.labelCounts.sorted { $0.key < $1.key })")

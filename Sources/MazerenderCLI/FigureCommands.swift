@@ -12,10 +12,17 @@ struct FigureModelOptions: ParsableArguments {
     @OptionGroup var assetOptions: AssetOptions
     @OptionGroup var level: LevelOptions
 
-    /// Runs the figure job for `template`. - Returns: the command's report.
-    func write(_ template: FigureTemplate, to out: String, data: String? = nil) throws -> String {
-        let job = FigureJob(template: template, generator: level.generator, out: out, data: data)
-        return try job.run(in: try modelOptions.context(assetOptions)).description
+    /// The loaded model and assets.
+    func context() throws -> JobContext { try modelOptions.context(assetOptions) }
+
+    /// Runs the figure job for `template` (in `context`, else a freshly loaded one). Errors name template panels
+    /// (`panels[0] (heatmap, seed 0): ...`) only when `fromTemplateFile`: a plain command's user wrote options,
+    /// not panels. - Returns: the command's report.
+    func write(_ template: FigureTemplate, to out: String, data: String? = nil, context: JobContext? = nil,
+               fromTemplateFile: Bool = false) throws -> String {
+        var job = FigureJob(template: template, generator: level.generator, out: out, data: data)
+        job.namesPanels = fromTemplateFile
+        return try job.run(in: try context ?? self.context()).description
     }
 }
 
@@ -25,8 +32,7 @@ private func validateOutput(_ path: String) throws {
 }
 
 /// Checks `--out` (an image, or `.json` data) and `--data` (only beside an image) for `vfield` and `vfield-diff`.
-private func validateFieldOutputs(out: String, data: String?, edit: EditOptions) throws {
-    if edit.mouse != nil { throw ValidationError("--mouse does not apply: a vector field puts the mouse on every cell") }
+private func validateFieldOutputs(out: String, data: String?) throws {
     do {
         if FigureJobs.isDataPath(out) {
             if data != nil { throw ValidationError("--data FILE.json goes with an image --out; --out \(out) already writes the data") }
@@ -79,7 +85,7 @@ struct VectorFieldCommand: ParsableCommand {
     var size: Int?
     @Flag(help: "Show the sand margin around the maze.")
     var padding = false
-    @OptionGroup var edit: EditOptions
+    @OptionGroup var edit: CheeseEditOptions
     @Option(help: "Output file: .png, .svg, .pdf, or .json for the numbers only.")
     var out: String
     @Option(help: "Also write the numbers to this .json file, beside an image --out.")
@@ -89,7 +95,7 @@ struct VectorFieldCommand: ParsableCommand {
     func validate() throws {
         _ = try single(seed)
         try validateSize(size)
-        try validateFieldOutputs(out: out, data: data, edit: edit)
+        try validateFieldOutputs(out: out, data: data)
     }
 
     func run() throws {
@@ -119,7 +125,7 @@ struct VectorFieldDiffCommand: ParsableCommand {
     var size: Int?
     @Flag(help: "Show the sand margin around the maze.")
     var padding = false
-    @OptionGroup var edit: EditOptions
+    @OptionGroup var edit: CheeseEditOptions
     @Option(help: "Output file: .png, .svg, .pdf, or .json for the numbers only.")
     var out: String
     @Option(help: "Also write the numbers to this .json file, beside an image --out.")
@@ -130,7 +136,7 @@ struct VectorFieldDiffCommand: ParsableCommand {
         _ = try single(seed)
         guard !patches.isEmpty else { throw ValidationError("give at least one --patch SPEC, e.g. --patch cheese:coeff=-1") }
         try validateSize(size)
-        try validateFieldOutputs(out: out, data: data, edit: edit)
+        try validateFieldOutputs(out: out, data: data)
     }
 
     func run() throws {
@@ -151,15 +157,18 @@ struct HeatmapCommand: ParsableCommand {
         abstract: "Draw channels of one layer's activations over the maze, with a colour bar.",
         discussion: """
             Conventions: posts (RdBu, positive blue, range +-max|activation| over the layer) or paper (bwr, positive \
-            red, fixed range [-1, 1]). Several channels (--channel 42,55,77,88) make a grid.
+            red, fixed range [-1, 1]). Several channels (--channels 42,55,77,88) make a grid.
             """)
 
     @Option(parsing: .unconditional, help: "Level seed.", transform: parseSeeds)
     var seed: SeedList
     @Option(help: "Activation site, e.g. embedder.block2.res1.resadd_out.")
     var layer = "embedder.block2.res1.resadd_out"
-    @Option(help: "Channel, or comma-separated channels for a grid.")
-    var channel: String
+    @Option(help: ArgumentHelp("Channel, or comma-separated channels for a grid.", valueName: "c,c,..."))
+    var channels: String?
+    /// The former name of `--channels`, still read.
+    @Option(help: .hidden)
+    var channel: String?
     @Option(help: "posts or paper.")
     var convention: ConventionName = .posts
     @Option(help: "Heat-map opacity over the maze (1 hides the maze).")
@@ -170,31 +179,44 @@ struct HeatmapCommand: ParsableCommand {
     var title: String?
     @Option(help: sizeHelp("400 for one channel, 320 for a grid"))
     var size: Int?
-    @OptionGroup var edit: EditOptions
+    @OptionGroup var edit: CheeseEditOptions
     @Option(help: "Output file: .png, .svg or .pdf.")
     var out: String
     @OptionGroup var modelOptions: FigureModelOptions
 
-    var channels: [Int] { channel.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    var channelText: String { channels ?? channel ?? "" }
+    var channelList: [Int] { channelText.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
         _ = try single(seed)
-        guard !channels.isEmpty, channels.count == channel.split(separator: ",").count, channels.allSatisfy({ $0 >= 0 }) else {
-            throw ValidationError("--channel \(channel): give a channel index or a comma-separated list, e.g. 55 or 42,55,77,88")
+        if channels != nil && channel != nil { throw ValidationError("--channel is the old name of --channels; give one") }
+        guard channels != nil || channel != nil else {
+            throw ValidationError("missing --channels: give a channel index or a comma-separated list, e.g. 55 or 42,55,77,88")
+        }
+        let list = channelList
+        guard !list.isEmpty, list.count == channelText.split(separator: ",").count, list.allSatisfy({ $0 >= 0 }) else {
+            throw ValidationError("--channels \(channelText): give a channel index or a comma-separated list, e.g. 55 or 42,55,77,88")
         }
         guard (0...1).contains(opacity) else { throw ValidationError("--opacity \(opacity) is outside 0...1") }
         try validateSize(size)
-        if edit.mouse != nil {
-            throw ValidationError("heatmap keeps the mouse at the start; --cheese, --no-cheese and --facing apply")
-        }
         try validateOutput(out)
     }
 
     func run() throws {
+        let context = try modelOptions.context()
+        // The layer and channels are options: checked against the loaded model before any work, as usage errors.
+        let shape: [Int]
+        do { shape = try context.network.activationShape(of: layer) } catch { throw ValidationError("--layer: \(error)") }
+        guard shape.count == 3 else {
+            throw ValidationError("--layer \(layer) has shape \(shape), not a channel map; pick a conv layer such as embedder.block2.res1.resadd_out")
+        }
+        if let bad = channelList.first(where: { $0 >= shape[0] }) {
+            throw ValidationError("--channels \(channelText): channel \(bad) does not exist at \(layer), which has channels 0...\(shape[0] - 1)")
+        }
         let template = try FigureJobs.heatmapTemplate(
-            seed: try single(seed), layer: layer, channels: channels, convention: convention.rawValue,
+            seed: try single(seed), layer: layer, channels: channelList, convention: convention.rawValue,
             patches: patches, opacity: opacity, edits: edit.edits, title: title, size: size.map(Double.init))
-        print(try modelOptions.write(template, to: out))
+        print(try modelOptions.write(template, to: out, context: context))
     }
 }
 
@@ -231,7 +253,7 @@ struct FigureCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try modelOptions.write(loadedTemplate(), to: out))
+        print(try modelOptions.write(loadedTemplate(), to: out, fromTemplateFile: true))
     }
 }
 

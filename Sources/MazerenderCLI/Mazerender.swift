@@ -20,13 +20,31 @@ public struct Mazerender: ParsableCommand {
 
     public init() {}
 
-    /// Parses and runs a command; a job's error is printed with this program's option names.
+    /// Parses and runs a command; a job's error is printed with this program's option names. A usage error
+    /// (a bad option, value or combination) is one line, `Error: ... (see 'mazerender SUB --help')`, exit 64;
+    /// any other failure is one line, exit 1.
     public static func main(_ arguments: [String]? = nil) {
         do {
             try run(arguments: arguments)
         } catch {
-            exit(withError: error)
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((usageLine(for: error) + "\n").utf8))
+            Foundation.exit(code.rawValue)
         }
+    }
+
+    /// The one line printed for a usage error: argument-parser's message and where the help is.
+    public static func usageLine(for error: any Error) -> String {
+        let full = fullMessage(for: error)
+        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? ""
+        var line = "Error: " + message
+        if let hint = full.split(separator: "\n").first(where: { $0.contains("See '") }),
+           let start = hint.range(of: "'"), let end = hint.range(of: "'", options: .backwards), start.lowerBound < end.lowerBound,
+           hint[start.lowerBound...end.lowerBound] != "'mazerender --help'" {
+            line += " (see \(hint[start.lowerBound...end.lowerBound]))"
+        }
+        return line
     }
 
     /// Parses `arguments` (nil: the process's) and runs the command in this process, as `main` does.
@@ -37,6 +55,8 @@ public struct Mazerender: ParsableCommand {
         do {
             try Invocation.$arguments.withValue(recorded) { try command.run() }
         } catch let error as JobError {
+            // A failure about one of the user's settings is a usage error (exit 64); others exit 1.
+            if error.setting != nil { throw ValidationError(error.cliText) }
             throw CommandFailure(error)
         }
     }

@@ -26,6 +26,18 @@ struct EditOptions: ParsableArguments {
     @Option(help: "Put the mouse on maze cell X,Y (x right, y up; the start is 0,0).", transform: parseMazePoint)
     var mouse: MazePoint?
 
+    @OptionGroup var level: CheeseEditOptions
+
+    var edits: MazeEdits {
+        var edits = level.edits
+        edits.mouse = mouse
+        return edits
+    }
+}
+
+/// The edits of commands that place the mouse themselves (a vector field on every cell, a heat map at the
+/// start): `--cheese X,Y`, `--no-cheese`, `--facing`.
+struct CheeseEditOptions: ParsableArguments {
     @Option(help: "Move the cheese to maze cell X,Y.", transform: parseMazePoint)
     var cheese: MazePoint?
 
@@ -39,7 +51,7 @@ struct EditOptions: ParsableArguments {
         if noCheese && cheese != nil { throw ValidationError("--no-cheese and --cheese contradict each other; use one") }
     }
 
-    var edits: MazeEdits { MazeEdits(mouse: mouse, cheese: cheese, removeCheese: noCheese, facing: facing) }
+    var edits: MazeEdits { MazeEdits(cheese: cheese, removeCheese: noCheese, facing: facing) }
 }
 
 struct ObsCommand: ParsableCommand {

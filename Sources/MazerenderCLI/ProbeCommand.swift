@@ -15,7 +15,7 @@ public struct ProbeCommand: ParsableCommand {
         abstract: "Sparse linear probes (F-test top-K features, L2 logistic regression or ridge) on the policy's activations.",
         discussion: """
             Samples as procgen-tools' probing data: levels from --seeds in order, each played once (actions sampled \
-            from the policy, reproducibly from --seed, unless --argmax; at most --max-steps steps); levels without a \
+            from the policy, reproducibly from --random-seed, unless --argmax; at most --max-steps steps); levels without a \
             decision square, and episodes that never stand on it, are skipped; the observation probed is the last \
             one with the mouse on the decision square. Per layer, target and seeded 80/20 split: features ranked by \
             the F-test on the training rows (f_classif / f_regression), the top K kept, L2 logistic regression \
@@ -42,8 +42,11 @@ public struct ProbeCommand: ParsableCommand {
     var kList: String?
     @Option(help: "Number of seeded 80/20 train/test splits.")
     var splits = 5
-    @Option(help: "Seed of the splits (seeds SEED, SEED+1, ...) and of the action sampling.")
+    @Option(name: .customLong("random-seed"), help: "Seed of the splits (seeds SEED, SEED+1, ...) and of the action sampling.")
     var seed: UInt32 = 42
+    /// `--seed` is a level seed everywhere else; here it is refused with a pointer to `--random-seed`.
+    @Option(name: .customLong("seed"), help: .hidden)
+    var levelSeedMistake: String?
     @Option(help: ArgumentHelp("World cell of square-open.", valueName: "x,y"))
     var square = "13,12"
     @Option(help: ArgumentHelp("World cell of cheese-at (default: the most common cheese cell).", valueName: "x,y"))
@@ -141,6 +144,9 @@ public struct ProbeCommand: ParsableCommand {
     }
 
     public func validate() throws {
+        if levelSeedMistake != nil {
+            throw ValidationError("--seed names one level in mazerender; the levels here are --seeds, and the seed of the random draws is --random-seed")
+        }
         if let samples, samples < 10 { throw ValidationError("--samples \(samples): probes need at least 10 samples") }
         if seeds == nil, samples == nil { throw ValidationError("give --samples N (or --seeds to use every sample they give)") }
         guard (1...100).contains(splits) else { throw ValidationError("--splits \(splits): use 1 to 100 splits") }

@@ -28,7 +28,7 @@ struct ChannelCommandTests {
     func channels() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
-        try Self.run(["channels", "--seeds", "0..<60", "--top", "3", "--map-seeds", "2", "--seed", "4", "--out", scratch.file("ch")])
+        try Self.run(["channels", "--seeds", "0..<60", "--top", "3", "--map-seeds", "2", "--random-seed", "4", "--out", scratch.file("ch")])
         let table = try Self.table(scratch.file("ch/channels.csv"))
         #expect(table.columns == ChannelsJob.columns)
         #expect(table.rows.count == 32)

@@ -136,7 +136,7 @@ extension InterruptTests {
         defer { scratch.remove(); logs.remove() }
         let out = scratch.file("data/shard0")
         let pid = try Self.spawnWithDefaultSignals(
-            ["dataset", "--seeds", "0..<200000", "--variant", "aisc", "--rand-region", "5", "--out", out],
+            ["dataset", "--seeds", "0..<200000", "--generator", "aisc", "--rand-region", "5", "--out", out],
             errorPath: logs.file("stderr.txt"))
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).isEmpty {

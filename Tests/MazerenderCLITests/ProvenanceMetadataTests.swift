@@ -190,7 +190,7 @@ struct ProvenanceMetadataTests {
         let scratch = try ScratchFolder("provenance")
         defer { scratch.remove() }
         let heatmap = scratch.file("heat.png")
-        let heatmapCommand = try Self.run(["heatmap", "--seed", "7", "--channel", "1,2", "--patch", "cheese:coeff=-1",
+        let heatmapCommand = try Self.run(["heatmap", "--seed", "7", "--channels", "1,2", "--patch", "cheese:coeff=-1",
                                            "--title", "Channels", "--size", "48", "--out", heatmap])
         #expect(try Self.info(heatmap) == Self.expectedLines(title: "Channels", command: heatmapCommand, seeds: "7",
                                                               patches: "cheese:coeff=-1"))
@@ -258,7 +258,7 @@ struct ProvenanceMetadataTests {
     @Test("--size and --title usage errors exit 64 naming the option",
           arguments: [["vfield", "--seed", "0", "--size", "16", "--out", "/tmp/x.png"],
                       ["vfield-diff", "--seed", "0", "--patch", "cheese", "--size", "5000", "--out", "/tmp/x.png"],
-                      ["heatmap", "--seed", "0", "--channel", "1", "--size", "0", "--out", "/tmp/x.png"],
+                      ["heatmap", "--seed", "0", "--channels", "1", "--size", "0", "--out", "/tmp/x.png"],
                       ["obs", "--seeds", "0", "--size", "100", "--out", "/tmp/x.png"],
                       ["obs", "--seeds", "0", "--size", "128", "--scale", "2", "--out", "/tmp/x.png"],
                       ["obs", "--seeds", "0..3", "--title", "x", "--out", "/tmp/x.npy"]])

@@ -39,6 +39,6 @@ struct SeedListTests {
                 #expect(!Mazerender.message(for: error).isEmpty)
             }
         }
-        #expect(throws: Never.self) { try Mazerender.parseAsRoot(["maze", "--seeds", "0..20", "--variant", "aisc", "--rand-region", "5"]) }
+        #expect(throws: Never.self) { try Mazerender.parseAsRoot(["maze", "--seeds", "0..20", "--generator", "aisc", "--rand-region", "5"]) }
     }
 }

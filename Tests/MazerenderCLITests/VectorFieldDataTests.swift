@@ -180,7 +180,7 @@ struct VectorFieldDataTests {
         #expect(images[0] != images[1], "--no-cheese did not change the vector field picture")
         #expect(images[0] != images[2], "--facing right did not change the vector field picture")
 
-        let heat = ["heatmap"] + seed + ["--channel", "3"]
+        let heat = ["heatmap"] + seed + ["--channels", "3"]
         try Self.run(heat + ["--out", scratch.file("h.png")])
         try Self.run(heat + ["--facing", "right", "--out", scratch.file("h-right.png")])
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.file("h.png")))
