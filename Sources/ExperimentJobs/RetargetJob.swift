@@ -28,7 +28,9 @@ public struct RetargetJob: Job {
     /// on the start).
     public var layer: String
     public var channels: String?
-    public var value: Float
+    /// nil: calibrated on the loaded model (`calibratedValue`), so that a model whose activations run on
+    /// another scale than the published agent's gets a value of its own channels' size.
+    public var value: Float?
     public var background: Float?
     /// Levels whose maze is larger are skipped (procgen's sizes are 3...25).
     public var maxSize: Int
@@ -50,7 +52,7 @@ public struct RetargetJob: Job {
 
     public init(seeds: [Int32], seedsText: String, generator: LevelGenerator = LevelGenerator(),
                 conditions: [Condition] = Condition.allCases, layer: String = ChannelLayer.defaultLabel,
-                channels: String? = nil, value: Float = 5.5, background: Float? = nil, maxSize: Int = 25,
+                channels: String? = nil, value: Float? = nil, background: Float? = nil, maxSize: Int = 25,
                 heatmapLimit: Int = 50, channelSource: String = "", out: String, existing: ExistingOutput = .refuse) {
         self.out = out
         self.existing = existing
@@ -72,7 +74,7 @@ public struct RetargetJob: Job {
         guard !seeds.isEmpty else { throw JobError(.seeds, "is empty") }
         guard !conditions.isEmpty else { throw JobError(.conditions, ": name at least one of normal, cheese, channels") }
         guard Set(conditions).count == conditions.count else { throw JobError(.conditions, "lists a condition twice") }
-        guard value.isFinite else { throw JobError(.value, "\(value) is not a finite number") }
+        if let value, !value.isFinite { throw JobError(.value, "\(value) is not a finite number") }
         if let background, !background.isFinite { throw JobError(.background, "\(background) is not a finite number") }
         guard (3...25).contains(maxSize) else { throw JobError(.maxSize, "\(maxSize) must be 3...25") }
         guard heatmapLimit >= 0 else { throw JobError(.heatmaps, "\(heatmapLimit) must be 0 or more") }
@@ -97,10 +99,35 @@ public struct RetargetJob: Job {
                 let choice = try ChannelChoice.resolve(channels, layer: site, evaluator: evaluator)
                 // "cheese" would read as the cheese condition in the intervention column.
                 let label = choice.name == "cheese" ? "cheese-channels" : choice.name
+                let value = try self.value ?? Self.calibratedValue(channels: choice.channels, layer: layer,
+                                                                   levels: calibrationSeeds.map { generator.generate(seed: $0) },
+                                                                   evaluator: evaluator)
                 return .channels(ChannelRetargeting(name: label, layer: layer, channels: choice.channels, value: value,
                                                     background: background))
             }
         })
+    }
+
+    /// Levels the default value is calibrated on: the run's first 50 seeds.
+    public var calibrationSeeds: [Int32] { Array(seeds.prefix(50)) }
+
+    /// The default value of the channels condition: the median, over `levels` (mouse on the start, cheese in
+    /// place), of the largest activation among `channels` at `layer`. A strong but typical activation of these
+    /// channels in this model; the published agent's fixed 5.5 for channel 55 would saturate or vanish on a
+    /// model whose activations run on another scale.
+    public static func calibratedValue(channels: [Int], layer: String, levels: [MazeState],
+                                       evaluator: PolicyEvaluator) throws -> Float {
+        var peaks: [Float] = []
+        for level in levels {
+            let values = try evaluator.activations(of: level, layer: layer)
+            let cells = values.shape.dropFirst().reduce(1, *)
+            let peak = channels.map { channel in values.scalars[(channel * cells)..<((channel + 1) * cells)].max() ?? 0 }.max() ?? 0
+            peaks.append(peak)
+        }
+        guard !peaks.isEmpty else { return 0 }
+        peaks.sort()
+        let middle = peaks.count / 2
+        return peaks.count % 2 == 1 ? peaks[middle] : (peaks[middle - 1] + peaks[middle]) / 2
     }
 
     /// The output folder, and what to do when it holds an earlier run.
@@ -111,7 +138,7 @@ public struct RetargetJob: Job {
     public var settings: JSONValue {
         .object([("seeds", .string(seedsText)), ("level_generator", .string(generator.variant.description)),
                  ("conditions", .array(conditions.map { .string($0.rawValue) })), ("layer", .string(layer)),
-                 ("channels", channels.map { .string($0) } ?? .null), ("value", .float(value)),
+                 ("channels", channels.map { .string($0) } ?? .null), ("value", value.map { .float($0) } ?? .string("calibrated")),
                  ("background", background.map { .float($0) } ?? .null), ("max_size", .int(maxSize)),
                  ("heatmaps", .int(heatmapLimit))])
     }
@@ -203,7 +230,9 @@ public struct RetargetJob: Job {
         for case let .channels(intervention) in experiment.conditions {
             text += "\nChannel condition `\(intervention.name)`\(channelSource.isEmpty ? "" : " (\(channelSource))"): "
                 + "layer `\(intervention.layer)`, channels \(intervention.channels.map(String.init).joined(separator: ", ")), "
-                + "value \(BehaviourRow.text(Double(intervention.value))) at the channel cell over the target, "
+                + "value \(BehaviourRow.text(Double(intervention.value)))"
+                + (value == nil ? " (calibrated on this model: the median, over the \(calibrationSeeds.count) levels \(RunSettings.seedsText(calibrationSeeds)) with the mouse on the start, of these channels' largest activation; a value given explicitly replaces it)" : "")
+                + " at the channel cell over the target, "
                 + (intervention.background.map { "\(BehaviourRow.text(Double($0))) elsewhere" } ?? "the start observation's values elsewhere") + ".\n"
         }
         text += "\n| condition | targets | mean | median | share > 0.5 |\n|---|---|---|---|---|\n"

@@ -23,8 +23,9 @@ public struct RetargetCommand: ParsableCommand {
             magnitude = --value for the channel rows; intervention = normal, cheese or the channel set's name, \
             'cheese-channels' for --channels cheese; seed; topright_path_divergence = path squares off the path to \
             the top-right square), summary.md, plots/ (mean probability against distance and against divergence, \
-            per condition) and heatmaps/seed-S.png (red squares, opacity = probability). procgen-tools' runs used \
-            --value 5.5 for channel 55, 2.3 for the effective channels and 1.0 for all 11 cheese channels.
+            per condition) and heatmaps/seed-S.png (red squares, opacity = probability). procgen-tools' runs, \
+            on the published agent, used --value 5.5 for channel 55, 2.3 for the effective channels and 1.0 for all \
+            11 cheese channels; the default instead scales the value to the loaded model's own activations.
             """
     )
 
@@ -35,8 +36,10 @@ public struct RetargetCommand: ParsableCommand {
     @Flag(help: OutputFolderHelp.overwrite)
     var overwrite = false
     @OptionGroup var channelOptions: ChannelOptions
-    @Option(parsing: .unconditional, help: "Value written at the channel cell over the target square.")
-    var value: Float = 5.5
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Value written at the channel cell over the target square (default: calibrated on the loaded model, the median over the run's first 50 levels of the channels' largest activation with the mouse on the start; summary.md states it).",
+        valueName: "value"))
+    var value: Float?
     @Option(name: .customLong("default"), parsing: .unconditional,
             help: ArgumentHelp("Value of the set channels' other cells (default: their values with the mouse on the start).",
                                valueName: "value"))
