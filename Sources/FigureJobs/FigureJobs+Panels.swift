@@ -121,8 +121,10 @@ struct FigureBuilder {
             let convention = panel.heatmapConvention
             let limit = convention.limit(layerValues: values.scalars)
             result.layers.append(.channel(map, colorMap: convention.colorMap, limit: limit, opacity: panel.opacity ?? 0.75))
+            let clipped = ColorBarSpec.clipping(of: map.values, limit: limit)
             result.colorBar = ColorBarSpec(colorMap: convention.colorMap, limit: limit,
-                                           title: convention == .paper ? "Activations" : nil)
+                                           title: convention == .paper ? "Activations" : nil,
+                                           clippedAbove: clipped.above, clippedBelow: clipped.below)
         case .pathProbability:
             let field = try field(panel, maze: maze, patched: patched)
             let cells = zip(field.positions, field.pathProbabilities).compactMap { cell, p in p.map { (cell: cell, probability: $0) } }

@@ -43,10 +43,13 @@ public struct FigureSummary: Sendable, Equatable {
     public var meanTotalVariation: Double?
     /// The vector-field data written beside the image (`--data`), as `VectorFieldData.summary` describes it.
     public var data: String?
+    /// Values a fixed colour scale clipped (`clippingNote`), nil when none.
+    public var clipping: String?
 
     public var description: String {
         var text = "\(path): \(format.rawValue.uppercased()) \(Int(width))x\(Int(height))"
         if let tv = meanTotalVariation { text += String(format: ", action probabilities changed by %.2f%% on average", tv * 100) }
+        if let clipping { text += "; clipped: " + clipping }
         if let data { text += "\n" + data }
         return text
     }
@@ -79,14 +82,32 @@ public enum FigureJobs {
         let renderer = FigureRenderer(sprites: context.sprites)
         let canvas = try renderer.render(figure, format: format)
         let data = try dataPath.map { _ in try VectorFieldData(template, builder: &builder) }
-        try canvas.write(to: path, metadata: metadata)
+        let clipping = clippingNote(figure)
+        try canvas.write(to: path, metadata: metadata + (clipping.map { [(key: "Clipped", value: $0)] } ?? []))
         var summary = FigureSummary(path: path, format: format, width: canvas.width, height: canvas.height,
                                     meanTotalVariation: builder.firstDiffChange)
+        summary.clipping = clipping
         if let data, let dataPath {
             try data.write(to: dataPath)
             summary.data = data.summary(path: dataPath)
         }
         return summary
+    }
+
+    /// The values the figure's colour bars clip, panel by panel (`panel 1: 37 of 256 values outside [-1, 1]
+    /// (30 above, 7 below)`), or nil when no bar clips anything.
+    public static func clippingNote(_ figure: Figure) -> String? {
+        var notes: [String] = []
+        for (index, panel) in figure.panels.enumerated() {
+            guard let bar = panel.colorBar, bar.clippedAbove + bar.clippedBelow > 0 else { continue }
+            let cells = panel.layers.reduce(0) { total, layer in
+                if case let .channel(map, _, _, _) = layer { return total + map.values.count }
+                return total
+            }
+            let range = String(format: "%g", bar.limit)
+            notes.append("panel \(index + 1): \(bar.clippedAbove + bar.clippedBelow) of \(cells) values outside [-\(range), \(range)] (\(bar.clippedAbove) above, \(bar.clippedBelow) below)")
+        }
+        return notes.isEmpty ? nil : notes.joined(separator: "; ")
     }
 
     /// The figure `template` describes, built (network run included) but not drawn; lay it out or draw it with

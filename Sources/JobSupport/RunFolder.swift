@@ -176,20 +176,10 @@ public final class RunFolder: @unchecked Sendable {
 
 /// Settings as `run.json` records them.
 public enum RunSettings {
-    /// Seeds as compact text in `SeedList` syntax: runs of consecutive seeds as `a..b`, joined by commas
-    /// (`0..9,12`), so a 10,000-seed run stays one short line.
+    /// Seeds as compact text in `SeedList` syntax: runs of three or more consecutive seeds as `a..b`, joined by
+    /// commas (`0..9,12`), so a 10,000-seed run stays one short line.
     public static func seeds(_ seeds: [Int32]) -> JSONValue { .string(seedsText(seeds)) }
 
-    /// The text of `seeds(_:)`.
-    public static func seedsText(_ seeds: [Int32]) -> String {
-        var parts: [String] = []
-        var index = 0
-        while index < seeds.count {
-            var end = index
-            while end + 1 < seeds.count, seeds[end + 1] == seeds[end] &+ 1, seeds[end] != Int32.max { end += 1 }
-            parts.append(end > index ? "\(seeds[index])..\(seeds[end])" : "\(seeds[index])")
-            index = end + 1
-        }
-        return parts.joined(separator: ",")
-    }
+    /// The text of `seeds(_:)` (`Provenance.seedText`, as pictures record seeds).
+    public static func seedsText(_ seeds: [Int32]) -> String { Provenance.seedText(seeds) }
 }

@@ -29,10 +29,25 @@ public struct ColorBarSpec: Sendable, Hashable {
     public var colorMap: DivergingColorMap
     public var limit: Double
     public var title: String?
-    public init(colorMap: DivergingColorMap, limit: Double, title: String? = nil) {
+    /// Values the panel shows above `limit` and below `-limit` (drawn in the end colours): a fixed scale clips
+    /// them, and the bar says so with an arrow at that end and the count.
+    public var clippedAbove: Int
+    public var clippedBelow: Int
+    public init(colorMap: DivergingColorMap, limit: Double, title: String? = nil, clippedAbove: Int = 0, clippedBelow: Int = 0) {
         self.colorMap = colorMap
         self.limit = limit
         self.title = title
+        self.clippedAbove = clippedAbove
+        self.clippedBelow = clippedBelow
+    }
+
+    /// `values` counted against `limit`: how many a bar of that range clips at each end.
+    public static func clipping(of values: [Float], limit: Double) -> (above: Int, below: Int) {
+        var above = 0, below = 0
+        for value in values {
+            if Double(value) > limit { above += 1 } else if Double(value) < -limit { below += 1 }
+        }
+        return (above, below)
     }
 }
 

@@ -102,7 +102,8 @@ public struct FigureRenderer: Sendable {
                 let barRect = Rect(x: frame.maxX + 0.04 * figure.panelSize, y: frame.minY + 0.1 * frame.height,
                                    width: 0.045 * figure.panelSize, height: 0.8 * frame.height)
                 try HeatmapDrawing.drawColorBar(in: barRect, colorMap: bar.colorMap, limit: bar.limit, title: bar.title,
-                                                font: Font(size: 0.8 * m.labelSize), on: canvas)
+                                                font: Font(size: 0.8 * m.labelSize), on: canvas,
+                                                clippedAbove: bar.clippedAbove, clippedBelow: bar.clippedBelow)
             }
         }
         if let title = figure.title {

@@ -62,7 +62,7 @@ public enum HeatmapDrawing {
     /// A vertical colour bar in `rect`: +limit at the top, -limit at the bottom, ticks at -limit, 0 and +limit
     /// labelled on the right, and `title` above it. Text and outline are vectors.
     public static func drawColorBar(in rect: Rect, colorMap: DivergingColorMap, limit: Double, title: String?,
-                                    font: Font, on canvas: Canvas) throws {
+                                    font: Font, on canvas: Canvas, clippedAbove: Int = 0, clippedBelow: Int = 0) throws {
         let steps = 256
         var bytes = [UInt8](repeating: 255, count: steps * 4)
         for i in 0..<steps {
@@ -86,8 +86,28 @@ public enum HeatmapDrawing {
             canvas.stroke(.black, lineWidth: 1)
             canvas.drawText(tickLabel(value), at: Point(x: rect.maxX + 6, y: y), color: .black, baseline: .middle)
         }
+        // Clipped ends (matplotlib's `extend` arrows): a triangle in the end colour, and the count beside it.
+        let arrow = rect.width * 0.9
+        for (count, sign) in [(clippedAbove, 1.0), (clippedBelow, -1.0)] where count > 0 {
+            let base = sign > 0 ? rect.minY : rect.maxY, tip = base - sign * arrow
+            canvas.newPath()
+            canvas.move(to: Point(x: rect.minX, y: base))
+            canvas.line(to: Point(x: rect.center.x, y: tip))
+            canvas.line(to: Point(x: rect.maxX, y: base))
+            canvas.closePath()
+            canvas.fill(colorMap.color(sign * limit, limit: limit))
+            canvas.newPath()
+            canvas.move(to: Point(x: rect.minX, y: base))
+            canvas.line(to: Point(x: rect.center.x, y: tip))
+            canvas.line(to: Point(x: rect.maxX, y: base))
+            canvas.stroke(.black, lineWidth: 1)
+            canvas.drawText("\(count) \(sign > 0 ? ">" : "<") \(tickLabel(sign * limit))",
+                            at: Point(x: rect.maxX + 6, y: (base + tip) / 2 - sign * 0.6 * font.size), color: .black,
+                            baseline: .middle)
+        }
         if let title {
-            canvas.drawText(title, at: Point(x: rect.center.x, y: rect.minY - 8), color: .black, alignment: .center,
+            let lift = clippedAbove > 0 ? arrow : 0
+            canvas.drawText(title, at: Point(x: rect.center.x, y: rect.minY - 8 - lift), color: .black, alignment: .center,
                             baseline: .bottom)
         }
     }

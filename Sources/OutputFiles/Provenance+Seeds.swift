@@ -15,5 +15,5 @@ extension Provenance {
     }
 
     /// The keys `entries` uses, in order (`Title` is the one a figure's writer may add).
-    public static let entryKeys = ["Title", "Software", "Command", "Model", "Seeds", "Patches"]
+    public static let entryKeys = ["Title", "Software", "Command", "Model", "Seeds", "Patches", "Clipped"]
 }
