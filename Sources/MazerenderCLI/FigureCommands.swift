@@ -227,33 +227,76 @@ struct FigureCommand: ParsableCommand {
         discussion: "Panel kinds: " + FigureJobs.panelKinds.joined(separator: ", ")
             + ". See Templates/README.md for the fields.")
 
-    @Argument(help: "The template, e.g. Templates/cheese-vector-seed54.json.")
-    var template: String
+    @Argument(help: "The template, e.g. Templates/cheese-vector-seed54.json (with --list: a folder of templates, default Templates).")
+    var template: String?
+    @Flag(help: "List the templates of the folder and whether each fits the loaded model (the channels it names exist), then exit.")
+    var list = false
     @Option(help: ArgumentHelp("Figure title, replacing the template's (drawn above the panels and stored in the file's metadata)."))
     var title: String?
     @Option(help: sizeHelp("the template's panelSize, else 400"))
     var size: Int?
     @Option(help: "Output file: .png, .svg or .pdf.")
-    var out: String
+    var out: String?
     @OptionGroup var modelOptions: FigureModelOptions
 
     func validate() throws {
+        if list {
+            if out != nil { throw ValidationError("--list writes no figure; drop --out") }
+            return
+        }
+        guard template != nil else { throw ValidationError("missing the template: mazerender figure TEMPLATE.json --out F.png (or --list)") }
+        guard let out else { throw ValidationError("missing --out: the figure's file (.png, .svg or .pdf)") }
         try validateOutput(out)
         try validateSize(size)
         do { _ = try loadedTemplate() } catch { throw usageError(error) }
     }
 
+    /// The `.json` templates of `folder`, sorted by name, each loaded or with the reason it cannot be.
+    static func templates(in folder: String) -> [(path: String, template: Result<FigureTemplate, any Error>)] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return names.map { name in
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            return (path, Result { try FigureJobs.loadTemplate(path: path) })
+        }
+    }
+
     /// The template with `--title` and `--size` applied, checked again (a larger size may exceed the pixel limit).
     func loadedTemplate() throws -> FigureTemplate {
-        var loaded = try FigureJobs.loadTemplate(path: template)
+        let path = template ?? ""
+        var loaded = try FigureJobs.loadTemplate(path: path)
         if let title { loaded.title = title }
         if let size { loaded.panelSize = Double(size) }
-        try loaded.validate(source: template)
+        try loaded.validate(source: path)
         return loaded
     }
 
     func run() throws {
-        print(try modelOptions.write(loadedTemplate(), to: out, fromTemplateFile: true))
+        let context = try modelOptions.context()
+        if list {
+            let folder = template ?? "Templates"
+            let found = Self.templates(in: folder)
+            guard !found.isEmpty else { throw ValidationError("\(folder) holds no .json templates; give a folder of templates") }
+            for (path, loaded) in found {
+                switch loaded {
+                case let .success(template):
+                    print("\(path): " + (TemplateFit.misfit(template, network: context.network).map { "does not fit: \($0)" } ?? "fits"))
+                case let .failure(error):
+                    print("\(path): unreadable: \(error)")
+                }
+            }
+            return
+        }
+        let loaded = try loadedTemplate(), path = template ?? ""
+        if let misfit = TemplateFit.misfit(loaded, network: context.network) {
+            let folder = (path as NSString).deletingLastPathComponent
+            let fitting = Self.templates(in: folder.isEmpty ? "." : folder).compactMap { entry -> String? in
+                guard case let .success(other) = entry.template, TemplateFit.misfit(other, network: context.network) == nil else { return nil }
+                return (entry.path as NSString).lastPathComponent
+            }
+            throw ValidationError("\(path) does not fit this model: \(misfit); "
+                + (fitting.isEmpty ? "no template beside it fits" : "templates beside it that fit: " + fitting.joined(separator: ", ")))
+        }
+        print(try modelOptions.write(loaded, to: out ?? "", context: context, fromTemplateFile: true))
     }
 }
 
