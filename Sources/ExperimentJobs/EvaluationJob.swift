@@ -73,37 +73,46 @@ public struct EvaluationJob: Job {
     public typealias Result = Report
 
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> Report {
-        try run(network: context.network, renderer: context.renderer,
-                progress: progress.map { handler in { @Sendable note in handler(JobProgress(note: note)) } })
+        try run(network: context.network, renderer: context.renderer, progress: progress)
     }
 
+    /// The phases, in the order run, as `JobProgress.phase` names them: each counts its own levels.
+    public static let phases = ["in-distribution", "cheese-anywhere", "decision-square"]
+
     private func run(network: ImpalaNetwork, renderer: ObservationRenderer,
-                     progress: (@Sendable (String) -> Void)?) throws -> Report {
+                     progress: JobProgress.Handler?) throws -> Report {
+        // Counts within each phase, levels as their episodes finish.
+        let counter = { (phase: String) -> (@Sendable (Int, Int, Int) -> Void)? in
+            guard let progress else { return nil }
+            return { _, done, total in progress(JobProgress(done: done, total: total, unit: "levels", phase: phase)) }
+        }
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
         let plain = [RolloutVariant(name: "original")]
 
-        progress?("in-distribution rollouts (\(inDistributionSeeds.count) levels)")
+        progress?(JobProgress(done: 0, total: inDistributionSeeds.count, unit: "levels", phase: Self.phases[0]))
         let aisc = LevelGenerator(variant: .aisc(randRegion: randRegion))
         // Episodes are reduced to `EpisodeOutcome` as they finish, so memory does not grow with the seed count.
         let inDistribution = try Rollouts.map(
             seeds: inDistributionSeeds, variants: Array(repeating: plain, count: inDistributionSeeds.count),
             generator: aisc, evaluator: evaluator, maxSteps: maxSteps, selection: selection,
-            summarize: EpisodeOutcome.init).map { $0[0] }
+            progress: counter(Self.phases[0]), summarize: EpisodeOutcome.init).map { $0[0] }
         let withCheese = inDistribution.filter(\.hasCheese)
 
-        progress?("cheese-anywhere rollouts (\(anywhereSeeds.count) levels)")
+        progress?(JobProgress(done: 0, total: anywhereSeeds.count, unit: "levels", phase: Self.phases[1]))
         let anywhere = try Rollouts.map(
             seeds: anywhereSeeds, variants: Array(repeating: plain, count: anywhereSeeds.count),
             generator: LevelGenerator(), evaluator: evaluator, maxSteps: maxSteps, selection: selection,
-            summarize: EpisodeOutcome.init).map { $0[0] }
+            progress: counter(Self.phases[1]), summarize: EpisodeOutcome.init).map { $0[0] }
         let eligible = anywhere.filter(\.cheeseOutsideTopRight).count
         let first = anywhere.filter { $0.cheeseOutsideTopRight && $0.enteredTopRightFirst }.count
 
-        progress?("decision squares (\(decisionSeeds.count) levels)")
+        progress?(JobProgress(done: 0, total: decisionSeeds.count, unit: "levels", phase: Self.phases[2]))
         let generator = LevelGenerator()
         var original: [Double] = [], patched: [Double] = []
         var rose = 0
-        for seed in decisionSeeds {
+        for (index, seed) in decisionSeeds.enumerated() {
+            // Every level counts, including those without a decision square.
+            defer { progress?(JobProgress(done: index + 1, total: decisionSeeds.count, unit: "levels", phase: Self.phases[2])) }
             let maze = generator.generate(seed: seed)
             guard let square = maze.decisionSquare, let next = maze.pathToCheese?.drop(while: { $0 != square }).dropFirst().first,
                   let group = VectorField.group(from: square, to: next) else { continue }

@@ -24,14 +24,14 @@ struct EvaluateCommand: ParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: "Cheese-anywhere levels (procgen maze).", transform: parseSeeds)
+    @Option(parsing: .unconditional, help: "The cheese-anywhere phase's levels: procgen maze, each played once (the other phases have their own seeds).", transform: parseSeeds)
     var seeds: SeedList = try! SeedList("0..999")
-    @Option(parsing: .unconditional, help: "In-distribution levels (maze_aisc); keep them apart from training seeds.",
+    @Option(parsing: .unconditional, help: "The in-distribution phase's levels: maze_aisc with --rand-region, each played once; keep them apart from training seeds.",
             transform: parseSeeds)
     var inDistributionSeeds: SeedList = try! SeedList("1000000..1000499")
     @Option(help: "rand_region of the in-distribution levels.")
     var randRegion = 5
-    @Option(parsing: .unconditional, help: "Levels for the decision-square test.", transform: parseSeeds)
+    @Option(parsing: .unconditional, help: "The decision-square phase's levels: procgen maze, one forward pass with and one without the cheese vector at each level's decision square.", transform: parseSeeds)
     var decisionSeeds: SeedList = try! SeedList("0..99")
     @Option(help: "Step limit per episode (the rollout command's default; procgen's own timeout is 500).")
     var maxSteps = 256
@@ -59,9 +59,9 @@ struct EvaluateCommand: ParsableCommand {
                                 anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps,
                                 selection: ActionSelection(sampleSeed: sample))
         let started = Date()
-        let report = try job.run(in: context) { progress in
-            if let stage = progress.note { FileHandle.standardError.write(Data("evaluate: \(stage)\n".utf8)) }
-        }
+        let progress = CountProgress(name: "evaluate", unit: "levels")
+        let report = try job.run(in: context, progress: progress.handler)
+        progress.finish()
         let actions = sample.map { "actions sampled from seed \($0)" } ?? "argmax actions"
         print("model: \(modelPath) (scale \(network.scale)); \(actions), at most \(maxSteps) steps")
         print(report.table)

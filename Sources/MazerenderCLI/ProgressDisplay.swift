@@ -10,6 +10,7 @@ final class CountProgress: @unchecked Sendable {
     private let terminal = isatty(STDERR_FILENO) != 0
     private let lock = NSLock()
     private var lastDecile = -1
+    private var lastPhase: String?
     private let noteInterval: TimeInterval
     private var lastNote = Date.distantPast
 
@@ -22,18 +23,26 @@ final class CountProgress: @unchecked Sendable {
     /// The job's progress callback.
     var handler: JobProgress.Handler {
         { [self] progress in
-            if let note = progress.note { self.note(note) } else { self.report(progress.done, progress.total) }
+            if let note = progress.note { self.note(note) } else { self.report(progress.done, progress.total, phase: progress.phase) }
         }
     }
 
-    func report(_ done: Int, _ total: Int) {
+    /// `done` of `total` units, within `phase` when the job has several (each phase counts from 0; on a
+    /// terminal a new phase starts a new line).
+    func report(_ done: Int, _ total: Int, phase: String? = nil) {
         lock.lock()
         defer { lock.unlock() }
+        let label = phase.map { "\(name) \($0)" } ?? name
+        if phase != lastPhase {
+            if terminal && lastPhase != nil { FileHandle.standardError.write(Data("\n".utf8)) }
+            lastPhase = phase
+            lastDecile = -1
+        }
         if terminal {
-            FileHandle.standardError.write(Data("\r\(name): \(done)/\(total) \(unit)".utf8))
+            FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) \(unit)".utf8))
         } else if total > 0, done * 10 / total != lastDecile {
             lastDecile = done * 10 / total
-            FileHandle.standardError.write(Data("\(name): \(done)/\(total) \(unit)\n".utf8))
+            FileHandle.standardError.write(Data("\(label): \(done)/\(total) \(unit)\n".utf8))
         }
     }
 
