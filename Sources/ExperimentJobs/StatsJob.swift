@@ -104,15 +104,21 @@ public struct StatsJob: Job {
         let generator = self.generator
         var done = shardSeeds.count - todo.count
         progress?(done, shardSeeds.count)
-        try statistics.rows(seeds: todo, evaluator: evaluator, cheeseVector: { seed, coefficient in
-            try resolveEdits(specs: [PatchSpec(kind: .cheese, coeff: coefficient)], targetSeed: seed, network: network,
-                             renderer: renderer, generator: generator)
-        }) { row in
-            let cells = row.cells
-            try journal.append(cells)
-            finished[row.seed] = cells
-            done += 1
-            progress?(done, shardSeeds.count)
+        do {
+            try statistics.rows(seeds: todo, evaluator: evaluator, cheeseVector: { seed, coefficient in
+                try resolveEdits(specs: [PatchSpec(kind: .cheese, coeff: coefficient)], targetSeed: seed, network: network,
+                                 renderer: renderer, generator: generator)
+            }) { row in
+                let cells = row.cells
+                try journal.append(cells)
+                finished[row.seed] = cells
+                done += 1
+                progress?(done, shardSeeds.count)
+            }
+        } catch {
+            // Say what stays: the journal of the levels done, for `resume`.
+            let failure = (error as? JobError) ?? JobError("\(error)")
+            throw failure.suffixed("; kept \(directory)/\(Self.journalName) (\(finished.count) of \(shardSeeds.count) levels done) and \(Self.runName): the same command with \(setting: .resume) continues")
         }
         let table = CSVTable(columns: columns, rows: shardSeeds.map { finished[$0]! })
         do { try table.write(to: directory + "/" + Self.tableName) } catch { throw JobError("\(error)") }

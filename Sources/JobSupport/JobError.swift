@@ -51,6 +51,11 @@ public struct JobError: Error, CustomStringConvertible, Equatable, Sendable {
         return JobError(whole + message)
     }
 
+    /// The same failure with `more` after it (`"...; kept 12 levels"`), its setting kept.
+    public func suffixed(_ more: JobMessage) -> JobError {
+        setting.map { JobError($0, message + more) } ?? JobError(message + more)
+    }
+
     /// The line with every setting named by `name` (a front end's word for it).
     public func text(naming name: (JobSetting) -> String) -> String {
         let rest = message.text(naming: name)
