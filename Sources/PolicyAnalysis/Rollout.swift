@@ -42,8 +42,8 @@ public struct Rollout: Sendable {
         case cheese
         /// procgen's 500-step limit.
         case timeout
-        /// The requested step limit.
-        case stepLimit
+        /// The requested step limit (written `step_limit`, like every JSON value mazerender writes).
+        case stepLimit = "step_limit"
     }
 
     public let seed: Int32
