@@ -65,7 +65,7 @@ let package = Package(
         // Gram matrices and matrix-vector products of the Newton and ridge solvers (probes fit 1000 columns).
         .target(name: "Statistics", dependencies: ["COpenBLAS"]),
         .target(name: "PolicyExperiments", dependencies: [
-            "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "PolicyAnalysis", "Statistics", "Tensors",
+            "MazeSimulation", "ImpalaPolicy", "ActivationPatching", "OutputFiles", "PolicyAnalysis", "Statistics", "Tensors",
         ]),
         .target(name: "MazeRendering", dependencies: [
             "CairoGraphics", "ImpalaPolicy", "MazeSimulation", "MazeObservation", "PolicyAnalysis",

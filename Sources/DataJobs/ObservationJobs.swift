@@ -76,7 +76,7 @@ public enum ObservationJobs {
             return .object([
                 ("t", .int(t)),
                 ("action", action.map { .int($0.rawValue) } ?? .null),
-                ("reward", .double(Double(outcome?.reward ?? 0))),
+                ("reward", .float(outcome?.reward ?? 0)),
                 ("done", .bool(outcome?.done ?? false)),
                 ("first", .bool(outcome?.first ?? true)),
                 ("agent_xy", .numbers([Double(state.mouse.x) + 0.5, Double(state.mouse.y) + 0.5])),

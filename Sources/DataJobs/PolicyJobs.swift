@@ -38,8 +38,8 @@ public struct PolicyJobs {
             ("seed", .int(Int(seed))),
             ("logits", .numbers(output.logits.scalars)),
             ("log_softmax", .numbers(output.logSoftmax.scalars)),
-            ("probs", .object(ActionGroup.allCases.enumerated().map { ($1.rawValue, .double(Double(groups[$0]))) })),
-            ("value", .double(Double(output.values[0]))),
+            ("probs", .object(ActionGroup.allCases.enumerated().map { ($1.rawValue, .float(groups[$0])) })),
+            ("value", .float(output.values[0])),
         ])
     }
 

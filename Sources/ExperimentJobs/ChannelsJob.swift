@@ -148,7 +148,6 @@ public struct ChannelsJob: Job {
         label.hasPrefix("embedder.") ? String(label.dropFirst("embedder.".count)) : label
     }
 
-    static func number(_ value: Double) -> String {
-        value.isFinite ? String(format: "%.6g", value) : (value > 0 ? "inf" : "nan")
-    }
+    /// Shortest round-trip text (`NumberText`); `inf`, `-inf`, `nan` for non-finite scores.
+    static func number(_ value: Double) -> String { NumberText.shortest(value) }
 }

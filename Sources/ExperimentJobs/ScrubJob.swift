@@ -9,9 +9,12 @@ import PolicyExperiments
 
 /// `mazerender scrub`: causal scrubbing of channel maps at the decision square (`ChannelScrubbing`) over the
 /// seeds that have one, written into a folder:
-/// - `scrub.csv`: one row per trial (seed × sample × location × channel set), see `columns`: the resampled
-///   cell in world coordinates (`cheese_x`, `cheese_y`), per channel its source level (`source_seeds`) and the
-///   world cell its mouse was put on (`source_mice`, `x:y`), so every source observation can be rebuilt;
+/// - `scrub.csv`: one row per trial (seed × sample × location × channel set), see `columns`: the cell the
+///   sources' cheese was put on in the target level's maze cells (`cheese_x`, `cheese_y`; outside the target's
+///   maze when that cell lies in its padding) and in world cells (`cheese_world_x`, `cheese_world_y`), per
+///   channel its source level (`source_seeds`) and the maze cell of that level its mouse was put on
+///   (`source_mice`, `x:y`), so every source observation can be rebuilt. Reals in shortest round-trip text
+///   (`NumberText`): the summary recomputes from this file exactly;
 /// - `summary.csv` and `summary.md`: per condition, trials, greedy-action changes, mean and median change;
 /// - `scatter.png` / `.svg`: per (seed, sample), the change with same-location sources (x) against the change
 ///   with different-location sources (y), chosen channels and the random control, with y = x.
@@ -46,7 +49,8 @@ public struct ScrubJob: Job {
     public static let defaultPool: [Int32] = Array(1_000_000..<1_020_000)
 
     public static let columns = [
-        "seed", "sample", "location", "channel_set", "channels", "cheese_x", "cheese_y", "source_seeds",
+        "seed", "sample", "location", "channel_set", "channels", "cheese_x", "cheese_y", "cheese_world_x", "cheese_world_y",
+        "source_seeds",
         "original_action", "patched_action", "action_changed", "change",
     ] + ActionGroup.allCases.map { "original_p_\($0.rawValue)" } + ActionGroup.allCases.map { "patched_p_\($0.rawValue)" }
         + ["source_mice"]
@@ -124,8 +128,8 @@ public struct ScrubJob: Job {
                                   "mean_change", "median_change"],
                          rows: summary.rows.map { row in
                              [row.location.rawValue, row.channelSet.rawValue, row.channelSet == .chosen ? choice.name : "random",
-                              String(row.trials), String(row.actionChanged), String(format: "%.6f", row.changeRate),
-                              String(format: "%.6f", row.meanChange), String(format: "%.6f", row.medianChange)]
+                              String(row.trials), String(row.actionChanged), NumberText.shortest(row.changeRate),
+                              NumberText.shortest(row.meanChange), NumberText.shortest(row.medianChange)]
                          }).write(to: directory + "/summary.csv")
             try OutputFile.write(text: report(choice: choice, summary: summary, scrubbed: seeds.count - skipped, skipped: skipped),
                                  to: directory + "/summary.md")
@@ -140,11 +144,12 @@ public struct ScrubJob: Job {
 
     static func row(_ trial: ScrubTrial) -> [String] {
         [String(trial.seed), String(trial.sample), trial.location.rawValue, trial.channelSet.rawValue,
-         trial.channels.map(String.init).joined(separator: "+"), String(trial.cheeseCell.x), String(trial.cheeseCell.y),
+         trial.channels.map(String.init).joined(separator: "+"), String(trial.cheeseMaze.x), String(trial.cheeseMaze.y),
+         String(trial.cheeseCell.x), String(trial.cheeseCell.y),
          trial.sourceSeeds.map(String.init).joined(separator: "+"), trial.originalAction.rawValue,
-         trial.patchedAction.rawValue, trial.actionChanged ? "1" : "0", String(format: "%.6f", trial.change)]
-            + trial.original.map { String(format: "%.6f", $0) } + trial.patched.map { String(format: "%.6f", $0) }
-            + [trial.sourceMice.map { "\($0.x):\($0.y)" }.joined(separator: "+")]
+         trial.patchedAction.rawValue, trial.actionChanged ? "1" : "0", NumberText.shortest(trial.change)]
+            + trial.original.map { NumberText.shortest($0) } + trial.patched.map { NumberText.shortest($0) }
+            + [trial.sourceMiceMaze.map { "\($0.x):\($0.y)" }.joined(separator: "+")]
     }
 
     /// procgen-tools' scatter: same-location change (x) against different-location change (y) per seed and sample.

@@ -77,8 +77,8 @@ public enum StatsReport {
         }
         var groups: [(label: String, values: [Double])] = [("unpatched", numbers(table, "p_cheese"))]
         for (index, coefficient) in run.coefficients.enumerated() {
-            let column = index == 0 ? "p_cheese_patched" : "p_cheese@\(BehaviourRow.text(Double(coefficient)))"
-            groups.append(("cheese vector ×\(BehaviourRow.text(Double(coefficient)))", numbers(table, column)))
+            let column = index == 0 ? "p_cheese_patched" : "p_cheese@\(BehaviourRow.text(coefficient))"
+            groups.append(("cheese vector ×\(BehaviourRow.text(coefficient))", numbers(table, column)))
         }
         try save(BoxPlot(groups: groups, title: "P(toward cheese) at the decision square",
                          yLabel: "P(first move toward the cheese)", yRange: 0...1), "p-cheese-by-coefficient")

@@ -89,7 +89,7 @@ enum ExplorerJSON {
     }
 
     /// `/api/rollout`: `{"seed", "patches", "rollouts": [{"variant": "original" | "patched", "ending": "cheese" |
-    /// "timeout" | "stepLimit", "path": [[x, y], ... the start and every position after a step], "actions":
+    /// "timeout" | "step_limit", "path": [[x, y], ... the start and every position after a step], "actions":
     /// [procgen combo names], "probs": [[left, down, up, right, noop] per step]}]}`.
     static func rollouts(_ rollouts: [Rollout], seed: Int32, patches: [String]) -> JSONValue {
         .object([

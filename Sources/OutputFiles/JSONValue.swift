@@ -21,9 +21,10 @@ public indirect enum JSONValue: Sendable, ExpressibleByStringLiteral, Expressibl
 
     /// `[a, b]` of integers.
     public static func pair(_ a: Int, _ b: Int) -> JSONValue { .array([.int(a), .int(b)]) }
-    /// An array of floats written as doubles.
+    /// An array of reals, each in its own type's shortest round-tripping form: Float32 elements as `.float`
+    /// (`0.1`, not the widened `0.10000000149011612`), others as doubles.
     public static func numbers<S: Sequence>(_ values: S) -> JSONValue where S.Element: BinaryFloatingPoint {
-        .array(values.map { .double(Double($0)) })
+        .array(values.map { value in (value as? Float).map(JSONValue.float) ?? .double(Double(value)) })
     }
     /// An array of Float32 values, each written as `.float`.
     public static func floats<S: Sequence>(_ values: S) -> JSONValue where S.Element == Float {

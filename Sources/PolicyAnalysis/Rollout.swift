@@ -42,8 +42,8 @@ public struct Rollout: Sendable {
         case cheese
         /// procgen's 500-step limit.
         case timeout
-        /// The requested step limit.
-        case stepLimit
+        /// The requested step limit (written `step_limit`, like every JSON value mazerender writes).
+        case stepLimit = "step_limit"
         /// An argmax episode came back to a state it had been in (same cell and facing, the cheese still there):
         /// from there it repeats the same moves until procgen's timeout, so it was stopped (`loopStart`).
         case loop

@@ -1,4 +1,5 @@
 import MazeSimulation
+import OutputFiles
 
 /// One level's line of the behavioural-statistics table (`mazerender stats`, `seeds.csv`): the maze, how the
 /// agent's episode went, the decision-square probabilities unpatched and with the level's cheese vector, and
@@ -49,11 +50,10 @@ public struct BehaviourRow: Equatable, Sendable {
             + MazeMetrics.names.map { real(metrics[$0] ?? nil) }
     }
 
-    /// Shortest text that reads back as the same value (`0.5`, `6.4031242374328485`); integers without `.0`.
-    public static func text(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
+    /// Shortest text that reads back as the same value (`0.5`, `6.4031242374328485`); integers without `.0`
+    /// (`NumberText.shortest`, the formatter every CSV uses).
+    public static func text(_ value: Double) -> String { NumberText.shortest(value) }
 
-    static func text(_ value: Float) -> String { text(Double(value)) }
+    /// A Float32 in its own shortest form (`0.1`, not `0.10000000149011612`).
+    public static func text(_ value: Float) -> String { NumberText.shortest(value) }
 }

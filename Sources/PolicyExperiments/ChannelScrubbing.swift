@@ -31,10 +31,16 @@ public struct ScrubTrial: Sendable, Equatable {
     public var channels: [Int]
     /// The world cell the source levels' cheese was put on.
     public var cheeseCell: WorldPoint
+    /// The same cell in the target level's maze coordinates (world cell minus the target's margin). For
+    /// `.same` it is the target's cheese; for `.different` it is another level's cheese cell and can lie in the
+    /// target's padding, outside `0..<mazeDimension` (negative or past the edge).
+    public var cheeseMaze: MazePoint
     /// Per channel (same order as `channels`), the pool level its map came from ...
     public var sourceSeeds: [Int32]
-    /// ... and where the mouse was put in it (the cheese was moved onto `cheeseCell`).
+    /// ... and where the mouse was put in it (the cheese was moved onto `cheeseCell`), as a world cell ...
     public var sourceMice: [WorldPoint]
+    /// ... and as a maze cell of that source level (its own maze coordinates, inside its maze).
+    public var sourceMiceMaze: [MazePoint]
     /// 5-way grouped probabilities (LEFT, DOWN, UP, RIGHT, NOOP) before and after.
     public var original: [Float]
     public var patched: [Float]
@@ -183,8 +189,10 @@ public struct ChannelScrubbing: Sendable {
         let results = try distributions(target: target, replacements: plans.map { plan in plan.sources.map { (channel: $0.channel, source: $0.source) } })
         return plans.enumerated().map { index, plan in
             ScrubTrial(seed: seed, sample: plan.sample, location: plan.location, channelSet: plan.set, channels: plan.channels,
-                       cheeseCell: plan.cell, sourceSeeds: plan.sources.map { $0.seed },
-                       sourceMice: plan.sources.map { $0.source.mouse }, original: results[0],
+                       cheeseCell: plan.cell,
+                       cheeseMaze: MazePoint(x: plan.cell.x - target.margin, y: plan.cell.y - target.margin),
+                       sourceSeeds: plan.sources.map { $0.seed }, sourceMice: plan.sources.map { $0.source.mouse },
+                       sourceMiceMaze: plan.sources.map { $0.source.mouseMaze }, original: results[0],
                        patched: results[index + 1])
         }
     }

@@ -256,7 +256,7 @@ struct ExplorerAPITests {
             }
             for p in probs { #expect(abs(p.reduce(0, +) - 1) < 1e-4) }
             let ending = rollout["ending"] as? String
-            if ending == "cheese" { #expect(path.last == maze.cheeseMaze) } else { #expect(ending == "stepLimit" && actions.count == 120) }
+            if ending == "cheese" { #expect(path.last == maze.cheeseMaze) } else { #expect(ending == "step_limit" && actions.count == 120) }
         }
     }
 
