@@ -161,7 +161,7 @@ let package = Package(
         ]),
         .testTarget(name: "ExperimentJobsTests", dependencies: [
             "ExperimentJobs", "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation",
-            "OutputFiles", "PolicyAnalysis", "PolicyExperiments", "TestSupport",
+            "OutputFiles", "PolicyAnalysis", "PolicyExperiments", "Statistics", "TestSupport",
         ]),
         .testTarget(name: "AttributionJobsTests", dependencies: ["AttributionJobs", "JobSupport", "MazeSimulation", "TestSupport"]),
         .testTarget(name: "MazerenderBenchmarksTests", dependencies: ["MazerenderBenchmarks", "MazeSimulation", "TestSupport"]),

@@ -18,12 +18,16 @@ public struct ScatterPlot: Chart, Sendable {
         public var color: Color?
         /// Marker opacity (many overlapping points read better below 1).
         public var alpha: Double
-        public init(label: String? = nil, x: [Double], y: [Double], color: Color? = nil, alpha: Double = 0.7) {
+        /// Optional vertical error bars, one (low, high) per point (e.g. a 95 % interval), drawn with small caps.
+        public var yIntervals: [(low: Double, high: Double)]?
+        public init(label: String? = nil, x: [Double], y: [Double], color: Color? = nil, alpha: Double = 0.7,
+                    yIntervals: [(low: Double, high: Double)]? = nil) {
             self.label = label
             self.x = x
             self.y = y
             self.color = color
             self.alpha = alpha
+            self.yIntervals = yIntervals
         }
     }
 
@@ -77,6 +81,7 @@ public struct ScatterPlot: Chart, Sendable {
         var xs: [Double] = [], ys: [Double] = []
         for item in series {
             for (x, y) in zip(item.x, item.y) where x.isFinite && y.isFinite { xs.append(x); ys.append(y) }
+            for bar in item.yIntervals ?? [] { ys += [bar.low, bar.high].filter(\.isFinite) }
         }
         for curve in curves {
             if case .polyline(let points) = curve.shape {
@@ -121,6 +126,19 @@ public struct ScatterPlot: Chart, Sendable {
                     canvas.closePath()
                 }
                 canvas.fill(color.withAlpha(item.alpha))
+                if let bars = item.yIntervals {
+                    canvas.newPath()
+                    for (x, bar) in zip(item.x, bars) where x.isFinite && bar.low.isFinite && bar.high.isFinite {
+                        let low = frame.point(x: x, y: bar.low), high = frame.point(x: x, y: bar.high)
+                        canvas.move(to: low)
+                        canvas.line(to: high)
+                        for end in [low, high] {
+                            canvas.move(to: Point(x: end.x - radius, y: end.y))
+                            canvas.line(to: Point(x: end.x + radius, y: end.y))
+                        }
+                    }
+                    canvas.stroke(color.withAlpha(Swift.max(item.alpha, 0.8)), lineWidth: style.lineWidth)
+                }
                 if let label = item.label { legend.append(LegendEntry(label: label, color: color, key: .marker)) }
             }
             for (curve, points) in zip(curves, sampled) {

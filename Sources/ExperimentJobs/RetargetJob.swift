@@ -8,12 +8,14 @@ import MazeSimulation
 import OutputFiles
 import PolicyAnalysis
 import PolicyExperiments
+import Statistics
 
 /// `mazerender retarget`: procgen-tools' retargeting experiment (`RetargetingExperiment`) over a seed list,
 /// written into a folder:
 /// - `retargeting.csv`: one `RetargetingRow` per level, condition and target square;
 /// - `summary.md`: the run, throughput, and per condition the mean and median probability and its mean
-///   against the path distance and the divergence from the top-right path;
+///   against the path distance and the divergence from the top-right path, each with n and a 95 % interval;
+/// - `summary.json`: the same numbers with their intervals;
 /// - `plots/`: those two curves per condition (PNG and SVG);
 /// - `heatmaps/seed-S.png`: per level (up to `heatmapLimit`), one panel per condition, each target square red
 ///   with opacity 0.9 · probability over the cheese-free maze (procgen-tools' `show_grid_heatmap`).
@@ -202,6 +204,7 @@ public struct RetargetJob: Job {
         do {
             try CSVTable(columns: RetargetingRow.columns, rows: rows.map(\.cells)).write(to: directory + "/" + Self.tableName)
             try OutputFile.write(text: summaryText(outcome, experiment: experiment, modelPath: modelPath), to: directory + "/summary.md")
+            try OutputFile.write(try IntervalSummary.json(Self.summaryJSON(summary)), to: directory + "/summary.json")
             try RetargetPlots.write(summary, conditions: experiment.conditions, levels: outcome.levels, to: directory + "/plots")
             try RetargetPlots.writeHeatmaps(levels, sprites: sprites, to: directory + "/heatmaps")
         } catch let error as JobError {
@@ -211,6 +214,47 @@ public struct RetargetJob: Job {
         }
         try folder.finish()
         return outcome
+    }
+
+    /// `summary.json`: per condition n, mean, median and share > 0.5 with intervals, and per bin n and the mean's
+    /// interval (`plotted`: n ≥ `RetargetPlots.minimumBinCount`).
+    static func summaryJSON(_ summary: RetargetingSummary) -> JSONSummary {
+        func bins(_ bins: [RetargetingSummary.Bin]) -> [JSONSummary.Bin] {
+            bins.map { .init(lower: $0.lower, upper: $0.upper, n: $0.count, mean: $0.meanInterval,
+                             plotted: $0.count >= RetargetPlots.minimumBinCount) }
+        }
+        return JSONSummary(
+            conditions: summary.conditions.map { condition in
+                .init(name: condition.name, n: condition.count, mean: condition.meanInterval, median: condition.medianInterval,
+                      shareAboveHalf: condition.aboveHalfInterval, byDistance: bins(condition.byDistance),
+                      byDivergence: bins(condition.byDivergence))
+            },
+            distanceBinWidth: summary.distanceBinWidth, divergenceBinWidth: summary.divergenceBinWidth,
+            methods: IntervalSummary.methods)
+    }
+
+    struct JSONSummary: Encodable {
+        struct Bin: Encodable {
+            var lower: Int, upper: Int, n: Int
+            var mean: ConfidenceInterval
+            var plotted: Bool
+        }
+        struct Condition: Encodable {
+            var name: String
+            var n: Int
+            var mean: ConfidenceInterval, median: ConfidenceInterval, shareAboveHalf: ConfidenceInterval
+            var byDistance: [Bin], byDivergence: [Bin]
+            enum CodingKeys: String, CodingKey {
+                case name, n, mean, median, shareAboveHalf = "share_above_half", byDistance = "by_distance"
+                case byDivergence = "by_divergence"
+            }
+        }
+        var conditions: [Condition]
+        var distanceBinWidth: Int, divergenceBinWidth: Int
+        var methods: String
+        enum CodingKeys: String, CodingKey {
+            case conditions, distanceBinWidth = "distance_bin_width", divergenceBinWidth = "divergence_bin_width", methods
+        }
     }
 
     func summaryText(_ outcome: Result, experiment: RetargetingExperiment, modelPath: String) -> String {
@@ -235,10 +279,13 @@ public struct RetargetJob: Job {
                 + " at the channel cell over the target, "
                 + (intervention.background.map { "\(BehaviourRow.text(Double($0))) elsewhere" } ?? "the start observation's values elsewhere") + ".\n"
         }
-        text += "\n| condition | targets | mean | median | share > 0.5 |\n|---|---|---|---|---|\n"
+        text += "\n| condition | targets (n) | mean [95 %] | median [95 %] | share > 0.5 [95 %] |\n|---|---|---|---|---|\n"
         for condition in outcome.summary.conditions {
-            text += "| \(condition.name) | \(condition.count) | \(f(condition.mean)) | \(f(condition.median)) | \(f(condition.aboveHalf)) |\n"
+            text += "| \(condition.name) | \(condition.count) | \(condition.meanInterval.formatted()) | "
+                + "\(condition.medianInterval.formatted()) | \(condition.aboveHalfInterval.formatted()) |\n"
         }
+        text += "\n" + IntervalSummary.methods + " Targets of one level are not independent draws, so these intervals "
+            + "are narrower than resampling whole levels would give.\n"
         func table(_ title: String, width: Int, _ bins: (RetargetingSummary.Condition) -> [RetargetingSummary.Bin]) {
             let names = outcome.summary.conditions.map(\.name)
             var keys = Set<Int>()
@@ -248,13 +295,16 @@ public struct RetargetJob: Job {
             for lower in keys.sorted() {
                 let label = width == 1 ? "\(lower)" : "\(lower)–\(lower + width - 1)"
                 text += "| \(label) | " + outcome.summary.conditions.map { condition in
-                    bins(condition).first { $0.lower == lower }.map { "\(f($0.mean)) (\($0.count))" } ?? "–"
+                    bins(condition).first { $0.lower == lower }.map {
+                        "\($0.meanInterval.formatted()) (\($0.count))" + ($0.count < RetargetPlots.minimumBinCount ? " *" : "")
+                    } ?? "–"
                 }.joined(separator: " | ") + " |\n"
             }
         }
         table("path distance d_to_coord", width: outcome.summary.distanceBinWidth, \.byDistance)
         table("divergence from the top-right path", width: outcome.summary.divergenceBinWidth, \.byDivergence)
-        text += "\nCells: mean (targets). All numbers: `\(Self.tableName)`; plots: `plots/`; heat maps: `heatmaps/`.\n"
+        text += "\nCells: mean [95 % bootstrap interval] (targets n); * marks n < \(RetargetPlots.minimumBinCount), left out "
+            + "of the plots. All numbers: `\(Self.tableName)`; plots: `plots/`; heat maps: `heatmaps/`.\n"
         return text
     }
 }

@@ -9,8 +9,12 @@ import PolicyExperiments
 
 /// The figures of `mazerender retarget`: aggregate curves (Charts) and per-level heat maps (MazeRendering).
 enum RetargetPlots {
+    /// Bins with fewer targets than this are left out of the curves (and the legend says how many).
+    static let minimumBinCount = 5
+
     /// `probability-vs-distance` and `probability-vs-divergence`, PNG and SVG: per condition, the mean path
-    /// probability of the targets in each bin, markers joined by a line.
+    /// probability of the targets in each bin with its 95 % bootstrap interval as an error bar, markers joined by a
+    /// line; bins of fewer than `minimumBinCount` targets are left out, and the legend gives n and how many bins.
     static func write(_ summary: RetargetingSummary, conditions: [RetargetingCondition], levels: Int,
                       to folder: String) throws {
         let made = try OutputFolder(folder)
@@ -19,19 +23,24 @@ enum RetargetPlots {
                    xLabel: String) -> ScatterPlot {
             var series: [ScatterPlot.Series] = [], curves: [ScatterPlot.Curve] = []
             for (index, condition) in summary.conditions.enumerated() {
-                let points = bins(condition)
+                let all = bins(condition)
+                let points = all.filter { $0.count >= minimumBinCount }
                 let color = style.color(index)
                 var label = condition.name
                 if let magnitude = conditions.first(where: { $0.name == condition.name })?.magnitude {
                     label += " = \(BehaviourRow.text(Double(magnitude)))"
                 }
+                label += " (n = \(condition.count) targets"
+                    + (points.count < all.count ? "; \(all.count - points.count) bins of n < \(minimumBinCount) left out)" : ")")
                 series.append(ScatterPlot.Series(label: label, x: points.map(\.centre), y: points.map(\.mean),
-                                                 color: color, alpha: 1))
+                                                 color: color, alpha: 1,
+                                                 yIntervals: points.map { (low: $0.meanInterval.lower, high: $0.meanInterval.upper) }))
                 curves.append(ScatterPlot.Curve(points: points.map { (x: $0.centre, y: $0.mean) }, color: color))
             }
             let binning = width == 1 ? "" : " (bins of \(width))"
             return ScatterPlot(series: series, curves: curves, title: "\(title) (\(levels) levels)",
-                               xLabel: xLabel + binning, yLabel: "mean path probability", yRange: 0...1)
+                               xLabel: xLabel + binning, yLabel: "mean path probability (bars: 95 % bootstrap interval)",
+                               yRange: 0...1)
         }
         let plots = [
             ("probability-vs-distance",

@@ -15,7 +15,8 @@ import PolicyExperiments
 ///   channel its source level (`source_seeds`) and the maze cell of that level its mouse was put on
 ///   (`source_mice`, `x:y`), so every source observation can be rebuilt. Reals in shortest round-trip text
 ///   (`NumberText`): the summary recomputes from this file exactly;
-/// - `summary.csv` and `summary.md`: per condition, trials, greedy-action changes, mean and median change;
+/// - `summary.csv` and `summary.md`: per condition, trials, greedy-action changes, mean and median change
+///   (`summary.md` and `summary.json` with n and 95 % intervals: Wilson for rates, seeded bootstrap otherwise);
 /// - `scatter.png` / `.svg`: per (seed, sample), the change with same-location sources (x) against the change
 ///   with different-location sources (y), chosen channels and the random control, with y = x.
 public struct ScrubJob: Job {
@@ -133,6 +134,8 @@ public struct ScrubJob: Job {
                          }).write(to: directory + "/summary.csv")
             try OutputFile.write(text: report(choice: choice, summary: summary, scrubbed: seeds.count - skipped, skipped: skipped),
                                  to: directory + "/summary.md")
+            try OutputFile.write(try IntervalSummary.json(Self.intervals(summary, channelsName: choice.name)),
+                                 to: directory + "/summary.json")
         } catch { throw JobError("\(error)") }
         for ext in ["png", "svg"] {
             try scatter(trials, choice: choice).write(to: "\(directory)/scatter.\(ext)", width: 640, height: 600)
@@ -140,6 +143,25 @@ public struct ScrubJob: Job {
         try folder.finish()
         return Result(choice: choice, trials: trials, summary: summary, scrubbedSeeds: seeds.count - skipped,
                       skippedSeeds: skipped, poolSeconds: trialStart.timeIntervalSince(poolStart), trialSeconds: trialSeconds)
+    }
+
+    /// `summary.json`: per condition (`location/channels`) the change rate, mean and median change with n and
+    /// their intervals, and the share of pairs above y = x per channel set.
+    static func intervals(_ summary: ScrubSummary, channelsName: String) -> IntervalSummary {
+        var result = IntervalSummary()
+        for row in summary.rows {
+            let name = "\(row.location.rawValue)/\(row.channelSet == .chosen ? channelsName : "random")"
+            result.entries.append(.init(quantity: "\(name): greedy action changed", n: row.trials,
+                                        successes: row.actionChanged, rate: row.changeRateInterval))
+            result.entries.append(.init(quantity: "\(name): change", n: row.meanChangeInterval.n,
+                                        mean: row.meanChangeInterval, median: row.medianChangeInterval))
+        }
+        for (set, share) in zip(ScrubChannels.allCases, summary.differentExceedsSameIntervals) {
+            let name = set == .chosen ? channelsName : "random"
+            result.entries.append(.init(quantity: "\(name): different-location change > same-location change", n: share.n,
+                                        successes: share.n == 0 ? 0 : Int((share.estimate * Double(share.n)).rounded()), rate: share))
+        }
+        return result
     }
 
     static func row(_ trial: ScrubTrial) -> [String] {

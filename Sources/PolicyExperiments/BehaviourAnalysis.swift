@@ -9,7 +9,11 @@ import Statistics
 /// 1. the maximum-likelihood logistic regression of `reached_cheese` on the chosen features (statsmodels' Logit);
 /// 2. the notebook's L1-regularised regression over its 11 attributes (liblinear's objective, C = 1), with test
 ///    accuracy averaged over seeded 80/20 splits, and its drop-one-attribute test: an attribute matters when
-///    leaving it out lowers the mean test accuracy by more than 0.5% (relative);
+///    leaving it out lowers the test accuracy on the same splits by more than its 95% interval allows (the
+///    interval of the accuracy change lies wholly below 0). Accuracies and changes come with a percentile
+///    bootstrap over levels (`Bootstrap.ratio`: each level's correct test predictions over its test
+///    appearances, pooled across the splits; for a change, paired: the same level's predictions with and
+///    without the attribute). It resamples levels, not training sets, so it is an optimistic interval;
 /// 3. the trivial baseline (always the majority outcome of the training split), averaged over the same splits;
 /// 4. the Pearson correlation matrix of the 16 metrics over the same rows.
 public struct BehaviourAnalysis: Encodable, Sendable {
@@ -32,11 +36,21 @@ public struct BehaviourAnalysis: Encodable, Sendable {
         public var splits: Int
         public var meanTestAccuracy: Double
         public var meanBaselineAccuracy: Double
+        /// The test accuracy pooled over all `splits` (estimate = `meanTestAccuracy`), and the baseline's, with
+        /// their level-bootstrap intervals.
+        public var testAccuracyInterval: ConfidenceInterval
+        public var baselineAccuracyInterval: ConfidenceInterval
+        /// The first `dropOneSplits` of the splits, which every drop-one refit uses, and the full model's test
+        /// accuracy on them (what each drop is measured against).
+        public var dropOneSplits: Int
+        public var referenceAccuracy: ConfidenceInterval
         public var dropOne: [DropOne]
 
         enum CodingKeys: String, CodingKey {
             case features, fit, splits, meanTestAccuracy = "mean_test_accuracy"
             case meanBaselineAccuracy = "mean_baseline_accuracy", dropOne = "drop_one"
+            case testAccuracyInterval = "test_accuracy_interval", baselineAccuracyInterval = "baseline_accuracy_interval"
+            case dropOneSplits = "drop_one_splits", referenceAccuracy = "reference_accuracy"
         }
     }
 
@@ -45,10 +59,15 @@ public struct BehaviourAnalysis: Encodable, Sendable {
         public var meanTestAccuracy: Double
         /// (accuracy without it) / (accuracy with all, on the same splits) - 1.
         public var relativeChange: Double
+        /// (accuracy without it) − (reference accuracy), with its paired level-bootstrap 95% interval.
+        public var change: ConfidenceInterval
+        /// The whole interval of `change` lies below 0: leaving the attribute out lowers the accuracy by more than
+        /// the interval allows.
         public var matters: Bool
 
         enum CodingKeys: String, CodingKey {
             case dropped, meanTestAccuracy = "mean_test_accuracy", relativeChange = "relative_change", matters
+            case change = "accuracy_change"
         }
     }
 
@@ -56,11 +75,17 @@ public struct BehaviourAnalysis: Encodable, Sendable {
     public var rows: Int
     public var reached: Int
     public var claimed: LogisticFit
+    /// The z-scoring the maximum-likelihood fit used (means and population SDs over the `rows` filtered levels):
+    /// a curve of the fit over a raw feature must standardise with these.
+    public var claimedStandardization: Standardization
+    /// `reached` of `rows`, with its Wilson interval.
+    public var reachedRate: ConfidenceInterval
     public var notebook: L1Summary
     public var correlation: CorrelationMatrix
 
     enum CodingKeys: String, CodingKey {
         case filterDescription = "filter", rows, reached, claimed = "logit", notebook = "l1", correlation
+        case claimedStandardization = "logit_standardization", reachedRate = "reached_rate"
     }
 
     /// - Parameters:
@@ -76,9 +101,8 @@ public struct BehaviourAnalysis: Encodable, Sendable {
             guard let i = columns.firstIndex(of: name) else { throw AnalysisError.missingColumn(name) }
             return i
         }
-        let square = try index("decision_square_x"), inRegion = try index("cheese_in_top_right_5x5")
         let outcome = try index("reached_cheese")
-        let filtered = cells.filter { !$0[square].isEmpty && $0[inRegion] == "0" }
+        let filtered = try Self.fittedRowIndices(table: columns, rows: cells).map { cells[$0] }
         guard filtered.count >= 10 else { throw AnalysisError.tooFewRows(filtered.count) }
         let outcomes = filtered.map { $0[outcome] == "1" }
         func matrix(_ names: [String]) throws -> [[Double]] {
@@ -96,46 +120,93 @@ public struct BehaviourAnalysis: Encodable, Sendable {
         }
         rows = filtered.count
         reached = outcomes.filter { $0 }.count
-        claimed = try LogisticRegression.fit(features: try zScored(features), outcomes: outcomes, names: features)
+        reachedRate = ConfidenceInterval.wilson(successes: reached, trials: rows)
+        let claimedRaw = try matrix(features)
+        claimedStandardization = try Standardization(fitting: claimedRaw, names: features)
+        claimed = try LogisticRegression.fit(features: try claimedStandardization.transform(claimedRaw), outcomes: outcomes,
+                                             names: features)
 
         let notebookRows = try zScored(Self.notebookFeatures)
         let partitions = try SeededSplit.splits(rowCount: filtered.count, count: splits)
-        @Sendable func meanAccuracy(_ keep: [Int], splits: ArraySlice<SeededSplit>) throws -> Double {
-            var total = 0.0
-            for split in splits {
+        /// Per split, whether each test prediction was right (in `testIndices` order).
+        @Sendable func correctness(_ keep: [Int], splits: ArraySlice<SeededSplit>) throws -> [[Bool]] {
+            try splits.map { split in
                 let train = split.trainIndices.map { i in keep.map { notebookRows[i][$0] } }
                 let fit = try L1LogisticRegression.fit(features: train, outcomes: split.trainIndices.map { outcomes[$0] },
                                                        names: keep.map { Self.notebookFeatures[$0] })
-                let predicted = split.testIndices.map { i in fit.predict(keep.map { notebookRows[i][$0] }) }
-                total += Classification.accuracy(predicted: predicted, actual: split.testIndices.map { outcomes[$0] })
+                return split.testIndices.map { i in fit.predict(keep.map { notebookRows[i][$0] }) == outcomes[i] }
             }
-            return total / Double(splits.count)
+        }
+        let rowCount = filtered.count
+        /// Per level: correct test predictions and test appearances over `splits` (optionally minus another
+        /// model's correct predictions, for a paired change).
+        func perLevel(_ correct: [[Bool]], minus other: [[Bool]]? = nil, splits: ArraySlice<SeededSplit>)
+            -> (numerators: [Double], denominators: [Double]) {
+            var numerators = [Double](repeating: 0, count: rowCount), denominators = numerators
+            for (k, split) in splits.enumerated() {
+                for (j, i) in split.testIndices.enumerated() {
+                    let subtracted: Double = other.map { $0[k][j] ? 1 : 0 } ?? 0
+                    numerators[i] += (correct[k][j] ? 1 : 0) - subtracted
+                    denominators[i] += 1
+                }
+            }
+            return (numerators, denominators)
+        }
+        func meanAccuracy(_ correct: [[Bool]]) -> Double {
+            correct.map { Double($0.filter { $0 }.count) / Double($0.count) }.reduce(0, +) / Double(correct.count)
+        }
+        func interval(_ pooled: (numerators: [Double], denominators: [Double])) -> ConfidenceInterval {
+            Bootstrap.ratio(numerators: pooled.numerators, denominators: pooled.denominators)!
         }
         let all = Array(Self.notebookFeatures.indices)
-        let accuracy = try meanAccuracy(all, splits: partitions[...])
-        let baseline = partitions.map { split in
-            Classification.majorityBaselineAccuracy(training: split.trainIndices.map { outcomes[$0] },
-                                                    test: split.testIndices.map { outcomes[$0] })
-        }.reduce(0, +) / Double(partitions.count)
+        let fullCorrect = try correctness(all, splits: partitions[...])
+        let accuracy = meanAccuracy(fullCorrect)
+        let baselineCorrect = partitions.map { split in
+            let guess = Classification.majorityClass(split.trainIndices.map { outcomes[$0] })
+            return split.testIndices.map { outcomes[$0] == guess }
+        }
+        let baseline = meanAccuracy(baselineCorrect)
         // Each attribute's refits are independent: run them on all cores. The notebook averaged 5 splits per
-        // dropped attribute; we average the first `dropOneSplits` of the same splits.
+        // dropped attribute; we average the first `dropOneSplits` of the same splits, and compare with the full
+        // model's accuracy on those splits (its predictions are the first `dropOneSplits` of `fullCorrect`).
         let dropSplits = partitions.prefix(dropOneSplits)
-        let reference = try meanAccuracy(all, splits: dropSplits)
-        let results = UnsafeResults<Result<Double, any Error>>(count: all.count)
+        let referenceCorrect = Array(fullCorrect.prefix(dropSplits.count))
+        let reference = meanAccuracy(referenceCorrect)
+        let results = UnsafeResults<Result<[[Bool]], any Error>>(count: all.count)
         DispatchQueue.concurrentPerform(iterations: all.count) { dropped in
-            results.set(dropped, Result { try meanAccuracy(all.filter { $0 != dropped }, splits: dropSplits) })
+            results.set(dropped, Result { try correctness(all.filter { $0 != dropped }, splits: dropSplits) })
         }
         let dropOne = try all.map { dropped -> DropOne in
-            let without = try results.values[dropped]!.get()
-            let change = without / reference - 1
-            return DropOne(dropped: Self.notebookFeatures[dropped], meanTestAccuracy: without, relativeChange: change,
-                           matters: change < -0.005)
+            let correct = try results.values[dropped]!.get()
+            let without = meanAccuracy(correct)
+            var change = interval(perLevel(correct, minus: referenceCorrect, splits: dropSplits))
+            change.method = "paired bootstrap-percentile over levels"
+            return DropOne(dropped: Self.notebookFeatures[dropped], meanTestAccuracy: without,
+                           relativeChange: without / reference - 1, change: change, matters: change.upper < 0)
         }
         notebook = L1Summary(
             features: Self.notebookFeatures,
             fit: try L1LogisticRegression.fit(features: notebookRows, outcomes: outcomes, names: Self.notebookFeatures),
-            splits: splits, meanTestAccuracy: accuracy, meanBaselineAccuracy: baseline, dropOne: dropOne)
+            splits: splits, meanTestAccuracy: accuracy, meanBaselineAccuracy: baseline,
+            testAccuracyInterval: interval(perLevel(fullCorrect, splits: partitions[...])),
+            baselineAccuracyInterval: interval(perLevel(baselineCorrect, splits: partitions[...])),
+            dropOneSplits: dropSplits.count, referenceAccuracy: interval(perLevel(referenceCorrect, splits: dropSplits)),
+            dropOne: dropOne)
         correlation = try CorrelationMatrix(rows: try matrix(MazeMetrics.names), names: MazeMetrics.names)
+    }
+}
+
+extension BehaviourAnalysis {
+    /// The rows (indices into `rows`) the regressions fit: a decision square, and the cheese outside the top-right
+    /// 5x5 (`filter`). - Throws: `AnalysisError.missingColumn`.
+    public static func fittedRowIndices(table columns: [String], rows: [[String]]) throws -> [Int] {
+        guard let square = columns.firstIndex(of: "decision_square_x") else {
+            throw AnalysisError.missingColumn("decision_square_x")
+        }
+        guard let inRegion = columns.firstIndex(of: "cheese_in_top_right_5x5") else {
+            throw AnalysisError.missingColumn("cheese_in_top_right_5x5")
+        }
+        return rows.indices.filter { !rows[$0][square].isEmpty && rows[$0][inRegion] == "0" }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// Aggregates of the retargeting rows per condition: overall mean and median probability, and the mean
 /// probability against the path distance from the start (`d_to_coord`) and against the divergence from the
@@ -13,6 +14,10 @@ public struct RetargetingSummary: Sendable, Equatable {
         public var median: Double
         /// Share of targets whose path probability exceeds 0.5.
         public var aboveHalf: Double
+        /// 95 % intervals (`Statistics`): bootstrap for the mean and the median, Wilson for `aboveHalf`.
+        public var meanInterval: ConfidenceInterval
+        public var medianInterval: ConfidenceInterval
+        public var aboveHalfInterval: ConfidenceInterval
         /// Mean probability per distance bin, bins in increasing order.
         public var byDistance: [Bin]
         /// Mean probability per divergence bin.
@@ -25,6 +30,8 @@ public struct RetargetingSummary: Sendable, Equatable {
         public var upper: Int
         public var count: Int
         public var mean: Double
+        /// The mean's 95 % bootstrap interval (n = `count`).
+        public var meanInterval: ConfidenceInterval
         /// The bin's centre, for plotting.
         public var centre: Double { Double(lower + upper) / 2 }
     }
@@ -56,25 +63,31 @@ public struct RetargetingSummary: Sendable, Equatable {
             let values = members.map(\.probability).sorted()
             let n = values.count
             let median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
+            let intervals = Self.intervals(values)
+            let above = values.filter { $0 > 0.5 }.count
             return Condition(
                 name: name, count: n, mean: values.reduce(0, +) / Double(n), median: median,
-                aboveHalf: Double(values.filter { $0 > 0.5 }.count) / Double(n),
+                aboveHalf: Double(above) / Double(n), meanInterval: intervals.mean, medianInterval: intervals.median,
+                aboveHalfInterval: ConfidenceInterval.wilson(successes: above, trials: n),
                 byDistance: Self.bins(members, width: distanceWidth) { $0.target.distance },
                 byDivergence: Self.bins(members, width: divergenceWidth) { $0.target.topRightDivergence })
         }
     }
 
+    /// Bootstrap intervals of the mean and median (NaN ones when no value is finite).
+    static func intervals(_ values: [Double]) -> (mean: ConfidenceInterval, median: ConfidenceInterval) {
+        let none = ConfidenceInterval(estimate: .nan, lower: .nan, upper: .nan, n: 0, method: "bootstrap-percentile")
+        return Bootstrap.meanAndMedian(values) ?? (none, none)
+    }
+
     /// Mean probability per bin `[k·width, (k+1)·width - 1]` of `key`, empty bins left out.
     static func bins(_ rows: [RetargetingRow], width: Int, key: (RetargetingRow) -> Int) -> [Bin] {
-        var sums: [Int: (Int, Double)] = [:]
-        for row in rows {
-            let k = key(row) / width
-            let (count, sum) = sums[k] ?? (0, 0)
-            sums[k] = (count + 1, sum + row.probability)
-        }
-        return sums.keys.sorted().map { k in
-            let (count, sum) = sums[k]!
-            return Bin(lower: k * width, upper: k * width + width - 1, count: count, mean: sum / Double(count))
+        var members: [Int: [Double]] = [:]
+        for row in rows { members[key(row) / width, default: []].append(row.probability) }
+        return members.keys.sorted().map { k in
+            let values = members[k]!
+            return Bin(lower: k * width, upper: k * width + width - 1, count: values.count,
+                       mean: values.reduce(0, +) / Double(values.count), meanInterval: Self.intervals(values).mean)
         }
     }
 }
