@@ -50,9 +50,14 @@ import Testing
             return label == "embedder.block2.res1.resad_out" && valid == ActivationLabels.all
                 && "\(error)" == "unknown activation label 'embedder.block2.res1.resad_out'; did you mean 'embedder.block2.res1.resadd_out'?"
         }
-        // Nothing close: the valid labels are listed instead.
+        // Nothing close: the range of labels and their pattern, not all 43.
         let far = ImpalaPolicyError.unknownLabel("relu", valid: ActivationLabels.all).description
-        #expect(far.contains("Valid labels: embedder.block1.conv_in0") && !far.contains("did you mean"), "\(far)")
+        #expect(far.contains("the 43 labels run from embedder.block1.conv_in0 to \(ActivationLabels.all.last!)")
+                && !far.contains("did you mean") && far.count < 300, "\(far)")
+        // A known prefix: the labels under it.
+        let block = ImpalaPolicyError.unknownLabel("embedder.block3.foo", valid: ActivationLabels.all).description
+        let under = ActivationLabels.all.filter { $0.hasPrefix("embedder.block3.") }
+        #expect(block == "unknown activation label 'embedder.block3.foo'; labels starting 'embedder.block3.': " + under.joined(separator: ", "))
         #expect(ImpalaPolicyError.unknownLabel("fc_polcy_out", valid: ActivationLabels.all).description
                 == "unknown activation label 'fc_polcy_out'; did you mean 'fc_policy_out'?")
         let edit = ActivationEdit(label: "fc_polcy_out") { _ in }

@@ -72,9 +72,9 @@ struct ChannelCommandTests {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let arguments = ["scrub", "--seeds", "0..<30", "--samples", "2", "--channels", "24,13", "--pool", "1000000..<1003000"]
-        try Self.run(arguments + ["--seed", "5", "--out", scratch.file("a")])
-        try Self.run(arguments + ["--seed", "5", "--out", scratch.file("b")])
-        try Self.run(arguments + ["--seed", "6", "--out", scratch.file("c")])
+        try Self.run(arguments + ["--random-seed", "5", "--out", scratch.file("a")])
+        try Self.run(arguments + ["--random-seed", "5", "--out", scratch.file("b")])
+        try Self.run(arguments + ["--random-seed", "6", "--out", scratch.file("c")])
         let a = try String(contentsOfFile: scratch.file("a/scrub.csv"), encoding: .utf8)
         #expect(a == (try String(contentsOfFile: scratch.file("b/scrub.csv"), encoding: .utf8)))
         #expect(a != (try String(contentsOfFile: scratch.file("c/scrub.csv"), encoding: .utf8)))

@@ -16,7 +16,7 @@ import Glibc
 @Suite("exact, self-describing numbers: scrub, channels, maze, JSON keys", .serialized)
 struct ExactNumbersTests {
     static let scrubArguments = ["scrub", "--seeds", "0..<30", "--samples", "2", "--channels", "24,13",
-                                 "--pool", "1000000..<1003000", "--seed", "5"]
+                                 "--pool", "1000000..<1003000", "--random-seed", "5"]
 
     /// Runs `mazerender ARGUMENTS` in-process and returns what it printed to standard output.
     static func printed(_ arguments: [String], bundledAgent: Bool = true) throws -> String {
@@ -203,7 +203,7 @@ struct ExactNumbersTests {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
         let out = scratch.file("ch")
-        let stdout = try Self.printed(["channels", "--seeds", "0..<60", "--top", "3", "--map-seeds", "0", "--seed", "4",
+        let stdout = try Self.printed(["channels", "--seeds", "0..<60", "--top", "3", "--map-seeds", "0", "--random-seed", "4",
                                        "--out", out])
         let table = try Self.table(out + "/channels.csv")
         #expect(table.rows.count == 32)
