@@ -169,7 +169,8 @@ public struct ChannelAttribution: Sendable, Equatable {
     func chart(layer: String, top: Int) -> ScatterPlot {
         let sorted = order.map { means[$0] }
         let topNames = order.prefix(top).map(String.init).joined(separator: ", ")
-        var chart = ScatterPlot(title: "Mean attribution at the decision square by channel, \(layer) (\(levelCount) levels)",
+        let site = layer.hasPrefix("embedder.") ? String(layer.dropFirst("embedder.".count)) : layer
+        var chart = ScatterPlot(title: "Mean attribution at the decision square, \(site) (\(levelCount) levels)",
                                 xLabel: "channel rank (by |mean attribution|)", yLabel: "mean gradient × activation")
         chart.curves.append(.init(points: sorted.indices.map { (x: Double($0 + 1), y: sorted[$0]) }, color: .gray))
         chart.series.append(.init(label: "other channels", x: sorted.indices.dropFirst(top).map { Double($0 + 1) },

@@ -106,6 +106,26 @@ struct ChannelAttributionTests {
         print("channels --attribution: Spearman \(rho), top-4 shared \(Set(topF).intersection(topA).count)")
     }
 
+    @Test("the README's example runs as written and gives the numbers the README quotes")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: PackagePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "#### Across levels: `channels --attribution`").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let line = try #require(block.split(separator: "\n").first { $0.hasPrefix("mazerender channels") })
+        var arguments = line.split(separator: " ").dropFirst().map(String.init)
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let outIndex = try #require(arguments.firstIndex(of: "--out")) + 1
+        arguments[outIndex] = scratch.file(arguments[outIndex])
+        try Self.run(arguments)
+        let summary = try String(contentsOfFile: arguments[outIndex] + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("averaged over 606 levels (394 without a decision square left out)"), "\(summary)")
+        #expect(summary.contains("Top 8 by attribution: 24, 16, 20, 5, 9, 30, 26, 1"), "\(summary)")
+        #expect(summary.contains("Top 8 by F score: 24, 13, 16, 19, 9, 5, 20, 10"), "\(summary)")
+        #expect(summary.contains("In both: 5 of 8"), "\(summary)")
+        #expect(summary.contains("32 channels): 0.58797"), "\(summary)")
+    }
+
     @Test("an unknown --attribution target is a usage error naming the option")
     func unknownTarget() {
         do {
