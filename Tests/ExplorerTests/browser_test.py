@@ -256,6 +256,10 @@ def check_attribution_layers(driver, base, cheese, n):
     if second["pixels"] == first["pixels"]:
         fail("the attribution overlay did not change when the cheese moved")
     print(f"after moving the cheese to {moved}: both layers recomputed, equal to the API's")
+    export = driver.find_element(By.ID, "export").text
+    if f"mazerender attribute --seed 54 --cheese {moved[0]},{moved[1]} --target {second['target']} --method gradient-x-input" \
+            not in export or "mazerender value-map --seed 54" not in export:
+        fail(f"the export does not give the attribute and value-map commands: {export!r}")
     # Back to the earlier cheese, so that later checks see the state they expect.
     before = version(driver)
     click_cell(driver, cheese, n)

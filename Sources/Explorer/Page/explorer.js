@@ -249,6 +249,11 @@ function exportText() {
                           : `mazerender vfield ${common} --out view.png`);
   if (S.heat) lines.push(`mazerender heatmap ${common} --layer ${S.layer} --channel ${S.channel} --convention ${S.convention}` +
                          `${S.heatPatched ? patches : ""} --out heatmap.png`);
+  if (S.attr && E.attribution) {
+    lines.push(`mazerender attribute ${common}${S.mouse ? " --mouse " + S.mouse : ""} --target ${E.attribution.target}` +
+               ` --method gradient-x-input${patches} --out attribution.png`);
+  }
+  if (S.vmap) lines.push(`mazerender value-map ${common}${patches} --out value-map.png`);
   if (S.walls.length || S.mouse) {
     lines.push("# Wall edits and the mouse's position have no command-line option; this request gives the same numbers:");
   }
