@@ -89,7 +89,7 @@ let package = Package(
         .target(name: "ExperimentJobs", dependencies: [
             "JobSupport", "FigureJobs", "ActivationPatching", "CairoGraphics", "Charts", "ImpalaPolicy",
             "MazeObservation", "MazeRendering", "MazeSimulation", "OutputFiles", "PolicyAnalysis", "PolicyExperiments",
-            "Statistics",
+            "Statistics", "Attribution", "PolicyGradients",
         ]),
         .target(name: "AttributionJobs", dependencies: [
             "JobSupport", "ActivationPatching", "Attribution", "CairoGraphics", "ImpalaPolicy", "MazeObservation",
@@ -105,7 +105,7 @@ let package = Package(
         // experiments); the CLI is the only place that knows option names.
         .target(name: "Explorer", dependencies: [
             "FigureJobs", "ActivationPatching", "CairoGraphics", "ImpalaPolicy", "MazeRendering", "MazeSimulation",
-            "OutputFiles", "PolicyAnalysis", "Tensors",
+            "OutputFiles", "PolicyAnalysis", "Tensors", "Attribution", "PolicyGradients",
             .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
         ], resources: [
             .embedInCode("Page/explorer.html"), .embedInCode("Page/explorer.js"), .embedInCode("Page/explorer-draw.js"),
@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
             "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
-            "PolicyGradients", "ModelFiles", "Tensors", "TestSupport",
+            "PolicyGradients", "ModelFiles", "Tensors", "TestSupport", "Attribution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

@@ -32,6 +32,10 @@ public struct ChannelsJob: Job {
     /// The output folder, and what to do when it holds an earlier run.
     public var out: String
     public var existing: ExistingOutput
+    /// When set, also rank the channels by mean attribution at the decision square of this target
+    /// (`ChannelAttribution`: `toward-cheese` or a `GradientTarget` text), adding `attribution_mean` and
+    /// `attribution_rank` to channels.csv, `attribution.png` / `.svg`, and `summary.md` comparing the rankings.
+    public var attribution: String? = nil
 
     public init(seeds: [Int32], layer: String = ChannelLayer.defaultLabel, top: Int = 8, mapSeeds: Int = 4,
                 randomSeed: UInt64 = 0, generator: LevelGenerator = LevelGenerator(), out: String,
@@ -63,7 +67,7 @@ public struct ChannelsJob: Job {
     public var settings: JSONValue {
         .object([("seeds", RunSettings.seeds(seeds)), ("level_generator", .string(generator.variant.description)),
                  ("layer", .string(layer)), ("top", .int(top)), ("map_seeds", .int(mapSeeds)),
-                 ("random_seed", .string(String(randomSeed)))])
+                 ("random_seed", .string(String(randomSeed)))] + attributionSettings)
     }
 
     /// The checks that need no network (front ends call it before loading one; `run` calls it too).
@@ -71,6 +75,7 @@ public struct ChannelsJob: Job {
         guard top >= 1 else { throw JobError(.top, "\(top) must be at least 1") }
         guard (0...16).contains(mapSeeds) else { throw JobError(.mapSeeds, "\(mapSeeds) must be 0...16") }
         guard seeds.count >= 5 else { throw JobError(.seeds, "names \(seeds.count) levels; ranking needs at least 5") }
+        if let attribution { try ChannelAttribution.check(target: attribution) }
     }
 
     private func run(context: FigureContext, provenance: Provenance, to directory: String) throws -> ChannelRanking {
@@ -90,10 +95,14 @@ public struct ChannelsJob: Job {
         defer { folder.abandonIfUnfinished() }
         let ranking = try ChannelRanking.measure(evaluator: context.evaluator, layer: channelLayer, levels: withCheese,
                                                  seed: randomSeed)
-        let table = CSVTable(columns: Self.columns, rows: ranking.scores.map { score in
+        var table = CSVTable(columns: Self.columns, rows: ranking.scores.map { score in
             [String(score.channel), String(score.rank), Self.number(score.fScore), Self.number(score.probeAccuracy),
              Self.number(score.meanDifference), Self.number(score.correlation), score.rank <= top ? "1" : "0"]
         })
+        if let target = attribution {
+            try writeAttribution(target: target, ranking: ranking, levels: withCheese, table: &table, context: context,
+                                 to: directory)
+        }
         do { try table.write(to: directory + "/" + Self.tableName) } catch { throw JobError("\(error)") }
         for ext in ["png", "svg"] {
             try rankingChart(ranking).write(to: "\(directory)/ranking.\(ext)", width: 720, height: 480)

@@ -36,6 +36,8 @@ public struct ExplorerResponse: Sendable {
 ///     POST /api/figure            {maze fields, patches, kind, layer, channel, convention, format} -> the CLI's figure
 ///     POST /api/view              {maze fields}                               -> procgen's human view, PNG
 ///     POST /api/rollout           {maze fields, patches, steps, sampled, sample_seed} -> paths of the episodes
+///     POST /api/attribution       {maze fields, patches, target, method, baseline, steps} -> per-pixel attribution
+///     POST /api/value-map         {maze fields, patches}                      -> `value-map --out F.json`'s JSON
 ///
 /// Maze fields are `MazeQuery`'s. Every refusal is `{"error": "...", "field": "..."}` with status 400 (413 for a
 /// body over `ExplorerLimits.maxBodyBytes`, 404/405 for an unknown route or method).
@@ -79,6 +81,10 @@ public struct ExplorerAPI: Sendable {
             case ("POST", "/api/rollout"): return try await rollout(RequestFields(body: body))
             case ("POST", "/api/figure"): return try await figure(RequestFields(body: body))
             case ("POST", "/api/view"): return try view(RequestFields(body: body))
+            case ("POST", "/api/attribution"): return try await attribution(RequestFields(body: body))
+            case ("POST", "/api/value-map"): return try await valueMap(RequestFields(body: body))
+            case (_, "/api/attribution"), (_, "/api/value-map"):
+                throw ExplorerRequestError(status: 405, field: nil, "\(method) is not allowed on \(path)")
             case (_, "/api/maze"), (_, "/api/vfield"), (_, "/api/activations"), (_, "/api/rollout"), (_, "/api/info"), (_, "/api/readings"), (_, "/api/figure"), (_, "/api/view"), (_, "/"):
                 throw ExplorerRequestError(status: 405, field: nil, "\(method) is not allowed on \(path)")
             default:

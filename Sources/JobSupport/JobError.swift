@@ -6,6 +6,7 @@ public enum JobSetting: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case layer, channels, top, mapSeeds, samples, pool, conditions, targets, value, background, maxSize, heatmaps, mode
     case trace, patches, overwrite
     case target, method, baseline, steps
+    case attribution
 
     /// The setting's name as a Swift caller writes it (`maxSteps`).
     public var description: String { rawValue }

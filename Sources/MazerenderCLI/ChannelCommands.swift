@@ -53,11 +53,17 @@ struct ChannelsCommand: ParsableCommand {
     var out: String
     @Flag(help: OutputFolderHelp.overwrite)
     var overwrite = false
+    @Option(help: ArgumentHelp(
+        "Also rank the channels by mean attribution at the decision square (gradient × activation of TARGET, summed per channel, averaged over the levels with a decision square): toward-cheese (the step toward the cheese) or left, down, up, right, noop, log:GROUP, logit:K, value. Adds attribution_mean and attribution_rank to channels.csv, attribution.png/.svg and summary.md comparing the two rankings.",
+        valueName: "target"))
+    var attribution: String?
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var assetOptions: AssetOptions
 
     var job: ChannelsJob {
-        ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed, out: out, existing: overwrite ? .overwrite : .refuse)
+        var job = ChannelsJob(seeds: seeds.seeds, layer: layer, top: top, mapSeeds: mapSeeds, randomSeed: seed, out: out, existing: overwrite ? .overwrite : .refuse)
+        job.attribution = attribution
+        return job
     }
 
     func validate() throws {
@@ -79,6 +85,9 @@ struct ChannelsCommand: ParsableCommand {
         }
         print(String(format: "wrote %@/%@ (%d channels over %d levels) and plots in %.1f s", out, ChannelsJob.tableName,
                      ranking.scores.count, ranking.levelCount, seconds))
+        if attribution != nil, let summary = try? String(contentsOfFile: out + "/" + ChannelsJob.summaryName, encoding: .utf8) {
+            print(summary, terminator: "")
+        }
     }
 }
 

@@ -5,7 +5,8 @@ Usage: browser_test.py BASE_URL [--latency N [--latency-seed S]] [--screenshot F
 
 Loads the page for seed 54, moves the cheese by clicking, checks that the field drawn changed and equals the API's
 answer for the edited maze, turns the cheese vector on and checks that the diff layer appears with the API's
-numbers, picks a channel and checks that its heat map appears with the API's values. With --latency N it then
+numbers, picks a channel and checks that its heat map appears with the API's values, switches on the attribution
+overlay and the value-map layer and checks them against the API's numbers before and after an edit. With --latency N it then
 makes N more edits (the cheese to N distinct cells, heat map on) and prints the 95th percentile of the time from
 the click to the drawn update, as the page measures it. Exits non-zero with a message on the first failure.
 """
@@ -192,6 +193,8 @@ def run(driver, base, latency_edits, screenshot):
         fail("the heat map drawn is not channel 5's activations from the API")
     print(f"heat map of channel 5 shown ({len(heat['values'])} values, equal to the API's)")
 
+    check_attribution_layers(driver, base, target, n)
+
     # One rollout step: the original and the patched episode side by side, each panel at step 1 of its own path.
     driver.find_element(By.ID, "rolloutStep").click()
     wait_for(driver, "return (window.explorer.drawn.rolloutPanels || []).length === 2", "the two rollout panels")
@@ -213,6 +216,54 @@ def run(driver, base, latency_edits, screenshot):
         time.sleep(0.3)
         driver.save_screenshot(screenshot)
         print(f"screenshot: {screenshot}")
+
+
+def check_attribution_layers(driver, base, cheese, n):
+    """Turns on the attribution overlay and the value-map layer; checks that both are drawn with the API's
+    numbers, then that an edit (the cheese moved again) recomputes them."""
+    for toggle in ["showAttribution", "showValueMap"]:
+        before = version(driver)
+        driver.find_element(By.ID, toggle).click()
+        wait_update(driver, before, f"the layer of {toggle}")
+    canvas = driver.find_element(By.ID, "maze")
+    if canvas.get_attribute("data-attribution") != "1" or canvas.get_attribute("data-value-map") != "1":
+        fail("the attribution overlay or the value-map layer is not drawn after switching them on")
+    fields = {"seed": 54, "mode": "hard", "variant": "upstream", "cheese": cheese, "patches": ["cheese:coeff=-1"]}
+
+    def check(label):
+        shown = driver.execute_script("return {a: explorer.attribution, v: explorer.valueMap, drawn: explorer.drawn,"
+                                      " info: document.getElementById('attrInfo').textContent}")
+        want_a = api(base, "/api/attribution", dict(fields, target="argmax"))
+        want_v = api(base, "/api/value-map", fields)
+        if shown["a"]["pixels"] != want_a["pixels"] or shown["drawn"]["attribution"]["target"] != want_a["target"]:
+            fail(f"{label}: the attribution overlay is not the API's ({shown['drawn']['attribution']})")
+        if shown["v"]["cells"] != want_v["cells"] or shown["drawn"]["valueMap"]["cells"] != len(want_v["cells"]):
+            fail(f"{label}: the value-map layer is not the API's")
+        if "attribution of P(" + want_a["target"] + ")" not in shown["info"] or "value map (patched)" not in shown["info"]:
+            fail(f"{label}: the page does not state the layers: {shown['info']!r}")
+        return want_a
+
+    first = check("layers on")
+    print(f"attribution overlay (P({first['target']}), max |a| {first['max_abs']:.3g}) and value map shown, equal to the API's")
+    # An edit recomputes both: the cheese to the other top corner.
+    moved = [n - 1, n - 1] if cheese != [n - 1, n - 1] else [0, n - 1]
+    driver.find_element(By.CSS_SELECTOR, "input[name=tool][value=cheese]").click()
+    before = version(driver)
+    click_cell(driver, moved, n)
+    wait_update(driver, before, "the layers after moving the cheese again")
+    fields["cheese"] = moved
+    second = check("after an edit")
+    if second["pixels"] == first["pixels"]:
+        fail("the attribution overlay did not change when the cheese moved")
+    print(f"after moving the cheese to {moved}: both layers recomputed, equal to the API's")
+    export = driver.find_element(By.ID, "export").text
+    if f"mazerender attribute --seed 54 --cheese {moved[0]},{moved[1]} --target {second['target']} --method gradient-x-input" \
+            not in export or "mazerender value-map --seed 54" not in export:
+        fail(f"the export does not give the attribute and value-map commands: {export!r}")
+    # Back to the earlier cheese, so that later checks see the state they expect.
+    before = version(driver)
+    click_cell(driver, cheese, n)
+    wait_update(driver, before, "the cheese back")
 
 
 def quote_cell(cell):

@@ -32,6 +32,9 @@ function draw() {
   E.shown.heat = false;
   E.drawn = { original: {}, patched: {}, diff: {}, heat: null };
   if (S.heat && E.heat && E.heat.channels) drawHeat(g, size, n);
+  E.drawn.valueMap = null; E.drawn.attribution = null;
+  if (S.vmap && E.valueMap) drawValueMap(g, size, n);
+  if (S.attr && E.attribution) drawAttribution(g, size, n);
   if (S.tr5) { g.strokeStyle = "#ffeb3b"; g.lineWidth = 2; g.strokeRect((n - 5) * size, 0, 5 * size, 5 * size); }
   if (S.paths) {
     drawPath(g, maze.paths.cheese, "#ffd54f", px, py, size * 0.12);
@@ -55,6 +58,9 @@ function draw() {
   canvas.dataset.human = human ? "1" : "0";
   canvas.dataset.diff = E.shown.diff ? "1" : "0";
   canvas.dataset.heat = E.shown.heat ? "1" : "0";
+  canvas.dataset.attribution = E.drawn.attribution ? "1" : "0";
+  canvas.dataset.valueMap = E.drawn.valueMap ? "1" : "0";
+  drawAttributionInfo();
   drawBars();
   drawProblems();
   drawColorBar();
@@ -277,4 +283,48 @@ function drawRolloutPanels() {
     box.appendChild(figure);
     E.drawn.rolloutPanels.push({ variant: rollout.variant, step: shown.length - 1, position: last });
   }
+}
+
+// The value-map layer: each legal cell coloured by the value head with the mouse there (patched when patches
+// are set), dark blue (lowest) to yellow (highest) over the maze's own range.
+function drawValueMap(g, size, n) {
+  const cells = E.valueMap.cells, patched = patchSpecs().length > 0;
+  const values = cells.map((cell) => (patched && cell.patched !== undefined ? cell.patched : cell.value));
+  const low = Math.min(...values), high = Math.max(...values), span = high - low || 1;
+  g.globalAlpha = 0.6;
+  cells.forEach((cell, i) => {
+    const t = (values[i] - low) / span;
+    g.fillStyle = `rgb(${Math.round(40 + 215 * t)},${Math.round(30 + 200 * t)},${Math.round(120 - 90 * t)})`;
+    g.fillRect(cell.x * size, (n - 1 - cell.y) * size, size, size);
+  });
+  g.globalAlpha = 1;
+  E.drawn.valueMap = { cells: cells.length, low, high, patched };
+}
+
+// The attribution overlay: the observation's 64x64 pixels (summed over RGB) over the maze, red positive, blue
+// negative, opacity growing with |attribution| / max |attribution| (the geometry of the heat map).
+function drawAttribution(g, size, n) {
+  const a = E.attribution, pixels = a.pixels, world = worldDimension(), margin = (world - n) / 2;
+  const limit = a.max_abs || 1, cell = world / 64 * size;
+  for (let r = 0; r < 64; r++) for (let c = 0; c < 64; c++) {
+    const value = pixels[r * 64 + c], alpha = Math.min(1, Math.abs(value) / limit);
+    if (alpha < 0.02) continue;
+    g.fillStyle = value > 0 ? `rgba(220,20,20,${0.85 * alpha})` : `rgba(30,80,230,${0.85 * alpha})`;
+    g.fillRect(c * cell - margin * size, r * cell - margin * size, cell + 0.5, cell + 0.5);
+  }
+  E.drawn.attribution = { target: a.target, method: a.method, max_abs: a.max_abs, sum: a.attribution_sum };
+}
+
+function drawAttributionInfo() {
+  const parts = [];
+  if (E.drawn.attribution) {
+    const a = E.attribution;
+    parts.push(`attribution of ${a.target === "value" ? "the value" : "P(" + a.target + ")"} = ${a.target_value.toPrecision(3)}` +
+               ` (${a.method}), max |a| ${a.max_abs.toPrecision(3)}, sum ${a.attribution_sum.toPrecision(3)}`);
+  }
+  if (E.drawn.valueMap) {
+    const v = E.drawn.valueMap;
+    parts.push(`value map${v.patched ? " (patched)" : ""}: ${v.cells} cells, ${v.low.toFixed(3)} … ${v.high.toFixed(3)}`);
+  }
+  $("attrInfo").textContent = parts.join("; ");
 }

@@ -18,6 +18,7 @@ const S = {
   orig: true, patched: true, diff: false, ds: false, tr5: false, paths: false, pathprob: false, best: false,
   heat: false, layer: DEFAULT_LAYER, channel: 7, convention: "posts", heatPatched: false, heatGrid: false,
   sampled: false, human: true,
+  attr: false, attrTarget: "argmax", vmap: false,
 };
 const URL_KEYS = Object.keys(S);
 
@@ -112,6 +113,7 @@ async function humanView(body) {
 // ---- Model of what is shown ----
 const E = window.explorer = {
   state: S, info: null, maze: null, field: null, readings: null, view: null, heat: null, grid: null, rollouts: null, version: 0,
+  attribution: null, valueMap: null,
   latencies: [], error: null, shown: { original: false, patched: false, diff: false, heat: false }, drawn: {},
 };
 
@@ -133,14 +135,23 @@ async function refresh() {
     S.heatGrid || layerShape(S.layer).length !== 3 ? {} : { channels: [S.channel] });
   try {
     const readingsBody = Object.assign({}, fields, specs.length ? { patches: specs } : {});
-    const [maze, field, heat, readings, view] = await Promise.all([
+    // The attribution overlay (gradient × input at the mouse, POST /api/attribution) and the value-map layer
+    // (POST /api/value-map, the mouse on every cell), each only while its toggle is on.
+    const attributionBody = Object.assign({}, readingsBody, { target: S.attrTarget });
+    const valueBody = Object.assign({}, readingsBody);
+    delete valueBody.mouse;
+    const [maze, field, heat, readings, view, attribution, valueMap] = await Promise.all([
       api("maze", "/api/maze", fields), api("field", "/api/vfield", fieldBody),
       wantHeat ? api("heat", "/api/activations", heatBody) : Promise.resolve(undefined),
       api("readings", "/api/readings", readingsBody),
-      S.human ? humanView(fields) : Promise.resolve(undefined)]);
-    if (mine !== generation || maze === null || field === null || heat === null || readings === null || view === null) return;  // overtaken
+      S.human ? humanView(fields) : Promise.resolve(undefined),
+      S.attr ? api("attribution", "/api/attribution", attributionBody) : Promise.resolve(undefined),
+      S.vmap ? api("valueMap", "/api/value-map", valueBody) : Promise.resolve(undefined)]);
+    if (mine !== generation || maze === null || field === null || heat === null || readings === null || view === null
+        || attribution === null || valueMap === null) return;  // overtaken
     E.maze = maze; E.field = field; E.heat = heat === undefined ? null : heat; E.readings = readings; E.error = null;
     E.view = view === undefined ? null : view;
+    E.attribution = attribution === undefined ? null : attribution; E.valueMap = valueMap === undefined ? null : valueMap;
     setStatus("");
   } catch (error) {
     if (mine !== generation) return;
@@ -238,6 +249,11 @@ function exportText() {
                           : `mazerender vfield ${common} --out view.png`);
   if (S.heat) lines.push(`mazerender heatmap ${common} --layer ${S.layer} --channel ${S.channel} --convention ${S.convention}` +
                          `${S.heatPatched ? patches : ""} --out heatmap.png`);
+  if (S.attr && E.attribution) {
+    lines.push(`mazerender attribute ${common}${S.mouse ? " --mouse " + S.mouse : ""} --target ${E.attribution.target}` +
+               ` --method gradient-x-input${patches} --out attribution.png`);
+  }
+  if (S.vmap) lines.push(`mazerender value-map ${common}${patches} --out value-map.png`);
   if (S.walls.length || S.mouse) {
     lines.push("# Wall edits and the mouse's position have no command-line option; this request gives the same numbers:");
   }
@@ -258,8 +274,9 @@ function renderControls() {
   if (document.activeElement !== $("freeSpec")) $("freeSpec").value = S.spec;
   const toggles = { showOriginal: "orig", showPatched: "patched", showDiff: "diff", showDecision: "ds", showTopRight: "tr5",
     showPaths: "paths", showPathProb: "pathprob", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
-    heatGrid: "heatGrid", sampled: "sampled", showHuman: "human" };
+    heatGrid: "heatGrid", sampled: "sampled", showHuman: "human", showAttribution: "attr", showValueMap: "vmap" };
   for (const [id, key] of Object.entries(toggles)) $(id).checked = S[key];
+  $("attrTarget").value = S.attrTarget;
   $("layer").value = S.layer; $("convention").value = S.convention;
   const shape = layerShape(S.layer);
   $("channel").max = shape.length === 3 ? shape[0] - 1 : 0;
@@ -286,9 +303,11 @@ function bind() {
   $("ablateMode").addEventListener("change", () => { S.ablateMode = $("ablateMode").value; refresh(); });
   $("layer").addEventListener("change", () => { S.layer = $("layer").value; S.channel = Math.min(S.channel, Math.max(0, (layerShape(S.layer)[0] || 1) - 1)); refresh(); });
   $("convention").addEventListener("change", () => { S.convention = $("convention").value; refresh(); });
+  $("attrTarget").addEventListener("change", () => { S.attrTarget = $("attrTarget").value; refresh(); });
   const toggles = { showOriginal: "orig", showPatched: "patched", showDiff: "diff", showDecision: "ds", showTopRight: "tr5",
     showPaths: "paths", showPathProb: "pathprob", showBestPath: "best", showHeat: "heat", heatPatched: "heatPatched",
-    heatGrid: "heatGrid", randomPatch: "random", sampled: "sampled", showHuman: "human" };
+    heatGrid: "heatGrid", randomPatch: "random", sampled: "sampled", showHuman: "human", showAttribution: "attr",
+    showValueMap: "vmap" };
   for (const [id, key] of Object.entries(toggles)) $(id).addEventListener("change", () => { S[key] = $(id).checked; refresh(); });
   $("channelDown").addEventListener("click", () => { S.channel = Math.max(0, S.channel - 1); refresh(); });
   $("channelUp").addEventListener("click", () => { S.channel = Math.min(Number($("channel").max), S.channel + 1); refresh(); });
