@@ -112,7 +112,7 @@ struct NumbersOutTests {
         defer { scratch.remove() }
         let video = scratch.file("rollout.mp4"), tracePath = scratch.file("trace.jsonl")
         let job = RolloutJob(seeds: [0, 1], variants: try ["original", "cheese:coeff=-1"].map { try RolloutVariantSpec(parsing: $0) },
-                             maxSteps: 40, fps: 10, panelSide: 128, out: video, trace: tracePath)
+                             maxSteps: 40, endsLoops: false, fps: 10, panelSide: 128, out: video, trace: tracePath)
         let summary = try job.run(in: SharedFixtures.context())
         #expect(try scratch.contents() == ["rollout.mp4", "trace.jsonl"])
         let lines = try String(contentsOfFile: tracePath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
