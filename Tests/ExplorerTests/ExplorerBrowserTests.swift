@@ -57,6 +57,7 @@ struct ExplorerBrowserTests {
         print(result.output)
         #expect(result.status == 0, "browser_test.py failed:\n\(result.output)")
         #expect(result.output.contains("browser test passed"))
-        if extra.isEmpty { #expect(clock.now - started < .seconds(60), "the browser test took over a minute") }
+        // A guard against a page that stalls, not a benchmark: the whole suite runs beside it on two cores.
+        if extra.isEmpty { #expect(clock.now - started < .seconds(240), "the browser test took over four minutes") }
     }
 }

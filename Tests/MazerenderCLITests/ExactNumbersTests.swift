@@ -121,11 +121,11 @@ struct ExactNumbersTests {
                 let set = cells[try column("channels")] == "random (control)" ? "random" : "chosen"
                 let condition = try #require(conditions[cells[try column("location")] + "/" + set])
                 let rate = 100 * Double(condition.changed) / Double(condition.changes.count)
-                #expect(cells[try column("trials")] == String(condition.changes.count))
-                #expect(cells[try column("greedy action changed")].hasPrefix("\(condition.changed) (\(String(format: "%.1f", rate)) %)"),
+                #expect(cells[try column("trials (n)")] == String(condition.changes.count))
+                #expect(cells[try column("greedy action changed [95 %]")].hasPrefix("\(condition.changed) (\(String(format: "%.1f", rate)) % ["),
                         "\(line)")
-                #expect(cells[try column("mean change")].hasPrefix(String(format: "%.4f", mean(condition.changes))), "\(line)")
-                #expect(cells[try column("median change")].hasPrefix(String(format: "%.4f", median(condition.changes))), "\(line)")
+                #expect(cells[try column("mean change [95 %]")].hasPrefix(String(format: "%.4f", mean(condition.changes)) + " ["), "\(line)")
+                #expect(cells[try column("median change [95 %]")].hasPrefix(String(format: "%.4f", median(condition.changes)) + " ["), "\(line)")
                 seen += 1
             }
             #expect(seen == 4)
@@ -139,8 +139,9 @@ struct ExactNumbersTests {
                 return 100 * Double(pairs.filter { $0.1 > $0.0 }.count) / Double(pairs.count)
             }
             let line = try #require(lines.first { $0.hasPrefix("Change larger with different-location") })
-            #expect(line.contains(": \(String(format: "%.1f", shares[0])) % of "), "\(line)")
-            #expect(line.contains(", \(String(format: "%.1f", shares[1])) % for the random control"), "\(line)")
+            #expect(line.contains(": \(String(format: "%.1f", shares[0])) % ["), "\(line)")
+            #expect(line.contains(", \(String(format: "%.1f", shares[1])) % ["), "\(line)")
+            #expect(line.hasSuffix("for the random control."), "\(line)")
         }
         try Self.expectSnakeCaseKeys(inFolder: out)
     }
