@@ -171,7 +171,7 @@ struct HeatmapCommand: ParsableCommand {
     var channel: String?
     @Option(help: "posts or paper.")
     var convention: ConventionName = .posts
-    @Option(help: "Heat-map opacity over the maze (1 hides the maze).")
+    @Option(help: "Heat-map opacity over the maze, 0...1 (1 hides the maze).")
     var opacity = 0.75
     @Option(name: .customLong("patch"), help: "Activation patch SPEC applied before capturing (repeatable).")
     var patches: [String] = []
