@@ -164,7 +164,7 @@ struct HeatmapCommand: ParsableCommand {
     var seed: SeedList
     @Option(help: "Activation site, e.g. embedder.block2.res1.resadd_out.")
     var layer = "embedder.block2.res1.resadd_out"
-    @Option(help: ArgumentHelp("Channel, or comma-separated channels for a grid.", valueName: "c,c,..."))
+    @Option(help: ArgumentHelp("Channel, or comma-separated channels for a grid (required), e.g. 55 or 42,55,77,88.", valueName: "c,c,..."))
     var channels: String?
     /// The former name of `--channels`, still read.
     @Option(help: .hidden)
