@@ -24,7 +24,7 @@ public struct ExplorerResponse: Sendable {
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// The explorer's routes: the page and the JSON API (documented in the README, section "Explorer").
+/// The explorer's routes: the page and the JSON API (documented in docs/explorer.md).
 ///
 ///     GET  /                      the page (also /explorer.js, /explorer.css)
 ///     GET  /api/info              model, activation sites with shapes, limits
@@ -88,7 +88,7 @@ public struct ExplorerAPI: Sendable {
             case (_, "/api/maze"), (_, "/api/vfield"), (_, "/api/activations"), (_, "/api/rollout"), (_, "/api/info"), (_, "/api/readings"), (_, "/api/figure"), (_, "/api/view"), (_, "/"):
                 throw ExplorerRequestError(status: 405, field: nil, "\(method) is not allowed on \(path)")
             default:
-                throw ExplorerRequestError(status: 404, field: nil, "no such route: \(path); the API is under /api/ (see the README)")
+                throw ExplorerRequestError(status: 404, field: nil, "no such route: \(path); the API is under /api/ (see docs/explorer.md)")
             }
         } catch let error as ExplorerRequestError {
             return .error(error)

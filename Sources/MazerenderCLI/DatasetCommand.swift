@@ -33,7 +33,7 @@ struct DatasetCommand: ParsableCommand {
     @Option(help: "Further mouse positions per level drawn from the shortest path from the start cell to the cheese.")
     var pathCellsPerLevel = 0
 
-    @Option(name: .customLong("random-seed"), help: "Seed of the position and facing draws.")
+    @Option(name: .customLong("random-seed"), help: "Seed of the position and facing draws (default: 0).")
     var randomSeed: UInt32?
     /// The former name of `--random-seed`, still read.
     @Option(help: .hidden)
@@ -49,7 +49,7 @@ struct DatasetCommand: ParsableCommand {
     @Option(help: "Step limit of the --on-policy-model episodes.")
     var onPolicySteps = 256
 
-    @Option(help: ArgumentHelp("Only levels of these maze sizes (cells per side, 3...25), e.g. 19...25.", valueName: "range"),
+    @Option(help: ArgumentHelp("Only levels of these maze sizes (cells per side, 3...25), e.g. 19...25 (default: 3...25, every size).", valueName: "range"),
             transform: parseMazeSizes)
     var mazeSizes: ClosedRange<Int> = 3...25
 

@@ -24,14 +24,14 @@ struct EvaluateCommand: ParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: "The cheese-anywhere phase's levels: procgen maze, each played once (the other phases have their own seeds).", transform: parseSeeds)
+    @Option(parsing: .unconditional, help: "The cheese-anywhere phase's levels: procgen maze, each played once (the other phases have their own seeds). Default: 0..999.", transform: parseSeeds)
     var seeds: SeedList = try! SeedList("0..999")
-    @Option(parsing: .unconditional, help: "The in-distribution phase's levels: maze_aisc with --rand-region, each played once; keep them apart from training seeds.",
+    @Option(parsing: .unconditional, help: "The in-distribution phase's levels: maze_aisc with --rand-region, each played once; keep them apart from training seeds. Default: 1000000..1000499.",
             transform: parseSeeds)
     var inDistributionSeeds: SeedList = try! SeedList("1000000..1000499")
     @Option(help: "rand_region of the in-distribution levels.")
     var randRegion = 5
-    @Option(parsing: .unconditional, help: "The decision-square phase's levels: procgen maze, one forward pass with and one without the cheese vector at each level's decision square.", transform: parseSeeds)
+    @Option(parsing: .unconditional, help: "The decision-square phase's levels: procgen maze, one forward pass with and one without the cheese vector at each level's decision square. Default: 0..99.", transform: parseSeeds)
     var decisionSeeds: SeedList = try! SeedList("0..99")
     @Option(help: "Step limit per episode (the rollout command's default; procgen's own timeout is 500).")
     var maxSteps = 256

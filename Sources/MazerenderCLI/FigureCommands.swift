@@ -164,14 +164,14 @@ struct HeatmapCommand: ParsableCommand {
     var seed: SeedList
     @Option(help: "Activation site, e.g. embedder.block2.res1.resadd_out.")
     var layer = "embedder.block2.res1.resadd_out"
-    @Option(help: ArgumentHelp("Channel, or comma-separated channels for a grid.", valueName: "c,c,..."))
+    @Option(help: ArgumentHelp("Channel, or comma-separated channels for a grid (required), e.g. 55 or 42,55,77,88.", valueName: "c,c,..."))
     var channels: String?
     /// The former name of `--channels`, still read.
     @Option(help: .hidden)
     var channel: String?
     @Option(help: "posts or paper.")
     var convention: ConventionName = .posts
-    @Option(help: "Heat-map opacity over the maze (1 hides the maze).")
+    @Option(help: "Heat-map opacity over the maze, 0...1 (1 hides the maze).")
     var opacity = 0.75
     @Option(name: .customLong("patch"), help: "Activation patch SPEC applied before capturing (repeatable).")
     var patches: [String] = []

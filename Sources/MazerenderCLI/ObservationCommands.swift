@@ -23,7 +23,7 @@ struct AssetOptions: ParsableArguments {
 
 /// Cell edits shared by commands that draw one maze state.
 struct EditOptions: ParsableArguments {
-    @Option(help: "Put the mouse on maze cell X,Y (x right, y up; the start is 0,0).", transform: parseMazePoint)
+    @Option(help: "Put the mouse on maze cell X,Y (x right, y up; default: the start, 0,0).", transform: parseMazePoint)
     var mouse: MazePoint?
 
     @OptionGroup var level: CheeseEditOptions
@@ -38,13 +38,13 @@ struct EditOptions: ParsableArguments {
 /// The edits of commands that place the mouse themselves (a vector field on every cell, a heat map at the
 /// start): `--cheese X,Y`, `--no-cheese`, `--facing`.
 struct CheeseEditOptions: ParsableArguments {
-    @Option(help: "Move the cheese to maze cell X,Y.", transform: parseMazePoint)
+    @Option(help: "Move the cheese to maze cell X,Y (default: where the level puts it).", transform: parseMazePoint)
     var cheese: MazePoint?
 
     @Flag(help: "Remove the cheese.")
     var noCheese = false
 
-    @Option(help: "Which way the mouse faces: left (procgen's start) or right.")
+    @Option(help: "Which way the mouse faces: left (procgen's start, the default) or right.")
     var facing: Facing?
 
     func validate() throws {

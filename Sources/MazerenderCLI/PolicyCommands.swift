@@ -7,7 +7,7 @@ import ModelFiles
 
 /// `--model FILE`: the policy checkpoint (default: the bundled agent, when one is installed).
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Policy checkpoint: .pth (zip or legacy) or .safetensors (default: the bundled agent).")
+    @Option(help: "Policy checkpoint: .pth (zip or legacy) or .safetensors (default: $MAZERENDER_MODEL, else the bundled agent Assets/agent/maze-rr5-scale1.pth).")
     var model: String?
 
     /// The context every job runs in: this checkpoint (with its SHA-256) and the renderer `assets` names.

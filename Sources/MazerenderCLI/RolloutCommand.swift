@@ -32,7 +32,7 @@ public struct RolloutCommand: ParsableCommand {
             """
     )
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp, valueName: "seeds"), transform: parseSeeds)
+    @Option(parsing: .unconditional, help: ArgumentHelp(SeedList.syntaxHelp + " Default: 0..20.", valueName: "seeds"), transform: parseSeeds)
     var seeds: SeedList = try! SeedList("0..20")
 
     @Option(help: "Output video: .mp4 (H.264, plays in browsers), .gif or .webm (VP9).")

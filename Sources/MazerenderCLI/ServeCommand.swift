@@ -9,7 +9,7 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the explorer: a local web page to edit mazes and watch the policy respond, and its JSON API.",
         discussion: """
-            Prints the URL to open. The page and the API (documented in the README, section "Explorer") are \
+            Prints the URL to open. The page and the API (documented in docs/explorer.md) are \
             served by mazerender itself. It listens on 127.0.0.1 only unless --host says otherwise (then a \
             warning: the API has no authentication). Ctrl-C or SIGTERM stop it.
             """)

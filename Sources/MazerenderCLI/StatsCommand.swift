@@ -48,7 +48,7 @@ public struct StatsRunCommand: ParsableCommand {
     @Option(parsing: .unconditional,
             help: ArgumentHelp("Cheese-vector coefficients, comma-separated; the first fills p_*_patched.", valueName: "c,c,..."))
     var coeffs = "-1"
-    @Option(help: ArgumentHelp("Run one part of the seeds: K/N (1 <= K <= N), or auto/N with a Kubernetes Indexed Job.",
+    @Option(help: ArgumentHelp("Run one part of the seeds: K/N (1 <= K <= N), or auto/N with a Kubernetes Indexed Job (default: every seed, or a Slurm job array task's part when SLURM_ARRAY_TASK_ID is set).",
                                valueName: "K/N"))
     var shard: String?
     @Flag(help: "Finish an interrupted run in --out, computing only the seeds it lacks.")

@@ -108,10 +108,10 @@ struct ExplorerAttributionTests {
         #expect(cells.count > 10 && cells.allSatisfy { $0["patched"] is Double })
     }
 
-    @Test("the README's curl examples for the two routes answer 200 in-process")
-    func readmeExamples() async throws {
-        let readme = try String(contentsOf: F.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        let lines = readme.split(separator: "\n").filter { $0.hasPrefix("curl -s localhost:8600/api/attribution")
+    @Test("the explorer guide's curl examples for the two routes answer 200 in-process")
+    func guideExamples() async throws {
+        let guide = try String(contentsOf: F.packageRoot.appendingPathComponent("docs/explorer.md"), encoding: .utf8)
+        let lines = guide.split(separator: "\n").filter { $0.hasPrefix("curl -s localhost:8600/api/attribution")
             || $0.hasPrefix("curl -s localhost:8600/api/value-map") }
         #expect(lines.count == 2)
         for line in lines {

@@ -13,7 +13,7 @@ import Testing
 
 /// SVG and PDF figures embed each panel's maze once, at its native pixel size, with nearest-neighbour hints, and
 /// keep arrows as vectors; the files stay small enough to publish (issue 17). Drawn with the bundled agent, as
-/// the README's `vfield --seed 48` and `figure Templates/cheese-vector-seed54.json` commands do.
+/// docs/figures.md's `vfield --seed 48` and `figure Templates/cheese-vector-seed54.json` commands do.
 @Suite("Vector figure sizes and embedding")
 struct VectorFigureSizeTests {
     // Size budgets (bytes), not exact expectations: the issue's publishing targets. Before native embedding these

@@ -3,15 +3,15 @@ import MazerenderCLI
 import TestSupport
 import Testing
 
-/// The README's attribution examples, run as written (the bundled agent, outputs in a scratch folder), and the
-/// numbers the README quotes for the first.
-@Suite("README: attribute, value-map examples", .serialized)
+/// The attribution guide's first examples (docs/attribution.md), run as written (the bundled agent, outputs in a
+/// scratch folder), and the numbers the guide quotes for the first.
+@Suite("docs/attribution.md: attribute, value-map examples", .serialized)
 struct AttributionReadmeTests {
-    /// The `mazerender` lines of the shell block under "### Attribution and value maps".
+    /// The `mazerender` lines of the guide's first shell block, under its title "# Attribution and value maps".
     static func exampleLines() throws -> [[String]] {
-        let readme = try String(contentsOf: PackagePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
-        let section = try #require(readme.components(separatedBy: "### Attribution and value maps").dropFirst().first)
-        let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let guide = try String(contentsOf: PackagePaths.root.appendingPathComponent("docs/attribution.md"), encoding: .utf8)
+        let section = try #require(guide.components(separatedBy: "# Attribution and value maps").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```bash\n").dropFirst().first?.components(separatedBy: "```").first)
         return block.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }.filter { $0.first == "mazerender" }
     }
 

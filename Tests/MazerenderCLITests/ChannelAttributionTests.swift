@@ -106,11 +106,11 @@ struct ChannelAttributionTests {
         print("channels --attribution: Spearman \(rho), top-4 shared \(Set(topF).intersection(topA).count)")
     }
 
-    @Test("the README's example runs as written and gives the numbers the README quotes")
-    func readmeExample() throws {
-        let readme = try String(contentsOf: PackagePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
-        let section = try #require(readme.components(separatedBy: "#### Across levels: `channels --attribution`").dropFirst().first)
-        let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+    @Test("the channel guide's example runs as written and gives the numbers the guide quotes")
+    func guideExample() throws {
+        let guide = try String(contentsOf: PackagePaths.root.appendingPathComponent("docs/channels.md"), encoding: .utf8)
+        let section = try #require(guide.components(separatedBy: "## Across levels: `channels --attribution`").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```bash\n").dropFirst().first?.components(separatedBy: "```").first)
         let line = try #require(block.split(separator: "\n").first { $0.hasPrefix("mazerender channels") })
         var arguments = line.split(separator: " ").dropFirst().map(String.init)
         let scratch = try ScratchFolder()
