@@ -36,11 +36,14 @@ public struct Attributor: Sendable {
     /// Attribution of `target` for one observation.
     ///
     /// - Parameters:
+    ///   - target: the scalar attributed (a grouped probability or log-probability, a logit, or the value).
     ///   - observation: `[1, 3, 64, 64]` (or `[3, 64, 64]`), values in [0, 1].
     ///   - baseline: the same shape; required by integrated gradients, ignored otherwise.
     ///   - variable: the observation, or a site. At a site, integrated gradients follow the straight path in
     ///     activation space from the baseline observation's activation to the observation's (both taken with
     ///     the patches applied), and gradient × input multiplies by the site's activation.
+    ///   - method: saliency, gradient × input, or integrated gradients with its step count and rule.
+    ///   - edits: patches applied in every forward and backward pass.
     /// - Returns: the attribution, shaped like the variable without the batch dimension.
     /// - Throws: `ImpalaPolicyError`, `GradientError`, `AttributionError.missingBaseline` / `.invalidSteps`.
     ///

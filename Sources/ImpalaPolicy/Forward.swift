@@ -85,6 +85,8 @@ extension ImpalaNetwork {
     ///   - input: `[N, 3, 64, 64]` Float32, RGB values in `[0, 1]` (see `PolicyInput`).
     ///   - capturing: activation labels to keep (only these are kept; aliases allowed).
     ///   - edits: patches applied at their sites, in order; a change propagates downstream.
+    ///   - path: how the trunk is computed: `.automatic` (default) may take the incremental trunk, `.ordinary`
+    ///     always runs the full pass.
     /// - Returns: logits, log-softmax, probabilities, 5-way group probabilities, values and the captures.
     /// - Throws: `ImpalaPolicyError.unknownLabel` (before any work), `.invalidInput`, `.patchChangedShape`,
     ///   or whatever an edit throws.

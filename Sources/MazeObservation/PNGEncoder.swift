@@ -4,6 +4,8 @@ import CLibPNG
 public enum PNGEncoder {
     /// - Parameters:
     ///   - rgb: `[height, width, 3]` bytes, rows top first.
+    ///   - width: image width in px.
+    ///   - height: image height in px.
     /// - Returns: the PNG file's bytes.
     /// - Throws: `PNGDecodingError` naming the failing libpng call (the type serves both directions).
     public static func encodeRGB(_ rgb: [UInt8], width: Int, height: Int) throws(PNGDecodingError) -> [UInt8] {

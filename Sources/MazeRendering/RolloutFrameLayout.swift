@@ -37,7 +37,8 @@ public struct RolloutFrameLayout: Hashable, Sendable {
     /// - Parameters:
     ///   - panelSide: maze panel side in px, at least 64.
     ///   - variants: panels per seed group, at least 1.
-    ///   - groupColumns, groupRows: seed groups per frame (1 x 1 for one seed at a time).
+    ///   - groupColumns: seed groups across the frame, at least 1.
+    ///   - groupRows: seed groups down the frame, at least 1 (1 x 1 shows one seed at a time).
     public init(panelSide: Int, variants: Int, groupColumns: Int = 1, groupRows: Int = 1) {
         precondition(panelSide >= 64 && variants >= 1 && groupColumns >= 1 && groupRows >= 1,
                      "RolloutFrameLayout: panel side \(panelSide) < 64 or an empty grid")

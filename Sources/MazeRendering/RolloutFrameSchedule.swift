@@ -24,8 +24,11 @@ public struct RolloutFrameSchedule: Sendable {
 
     /// - Parameters:
     ///   - rollouts: `rollouts[s][v]`, seed `s` played by variant `v`.
+    ///   - variantNames: one name per variant, in `v` order; joined into the banner's subtitle.
+    ///   - seedsPerPage: seeds shown together on one page (at least 1; smaller values count as 1).
     ///   - titleFrames: frames the start is held (at least 1; that first frame is the title).
     ///   - endFrames: frames the final states are held after the longest episode's end.
+    ///   - selection: how the rollouts chose their actions, named in the subtitle.
     public init(rollouts: [[Rollout]], variantNames: [String], seedsPerPage: Int, titleFrames: Int, endFrames: Int,
                 selection: ActionSelection) {
         self.rollouts = rollouts

@@ -14,10 +14,13 @@ import Tensors
 /// - Parameters:
 ///   - specs: applied in order (composed into one sequence).
 ///   - targetSeed: the level the edits will be used on.
+///   - network: the policy whose activations make the vectors and whose site shapes the edits must fit.
+///   - renderer: turns the source mazes into network input.
 ///   - generator: how seeds become mazes (the same generator the rollouts use).
 /// - Returns: the edits, checked against `network`'s site shapes; empty for no specs.
 /// - Throws: `PatchSourceError` naming the seed and the spec for a maze that cannot be built (for example a level without
 ///   cheese for the cheese vector), or the resolver's `PatchError` / `ImpalaPolicyError`.
+///
 /// Cost: two batch-1 forward passes per maze-dependent spec.
 public func resolveEdits(specs: [PatchSpec], targetSeed: Int32, network: ImpalaNetwork,
                          renderer: ObservationRenderer, generator: LevelGenerator) throws -> [ActivationEdit] {

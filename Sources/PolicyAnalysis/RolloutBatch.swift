@@ -13,7 +13,15 @@ extension Rollouts {
     /// - Parameters:
     ///   - seeds: level seeds, generated with `generator`.
     ///   - variants: one list per seed, `variants.count == seeds.count`; lists may differ in length.
+    ///   - generator: how seeds become mazes.
+    ///   - evaluator: the policy that plays every episode.
+    ///   - maxSteps: step limit per episode (default 256); episodes also end at the cheese or procgen's timeout.
+    ///   - selection: how each step's action is chosen from the distribution (default `.argmax`).
+    ///   - parallel: one episode per worker on all cores (default); `false` plays them in order on the
+    ///     calling thread.
+    ///   - progress: called after each episode with its seed's index, the finished episodes and the total.
     /// - Throws: the first error (in seed, then variant order) any episode threw.
+    ///
     /// Cost: one forward pass per step of every episode.
     public static func run(
         seeds: [Int32], variants: [[RolloutVariant]], generator: LevelGenerator, evaluator: PolicyEvaluator,

@@ -60,6 +60,7 @@ public struct ReversePass: Sendable {
     /// The gradient of `target` for each observation of `input`.
     ///
     /// - Parameters:
+    ///   - target: the scalar differentiated: a grouped probability or log-probability, a logit, or the value.
     ///   - input: `[N, 3, 64, 64]`, values in `[0, 1]` (see `PolicyInput`).
     ///   - variable: the observation, or an activation site (its gradient is with respect to the value the
     ///     rest of the network sees, after edits there).

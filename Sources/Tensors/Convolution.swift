@@ -6,6 +6,7 @@ public enum Convolution {
     ///   - input: `[N, C, H, W]`.
     ///   - weight: `[O, C, 3, 3]` (OIHW, as PyTorch stores it).
     ///   - bias: `[O]`.
+    ///   - parallel: split the work across the worker threads (default); `false` runs on the calling thread.
     /// - Returns: `[N, O, H, W]`.
     ///
     /// Cost: `2·N·O·C·9·H·W` FLOP in `cblas_sgemm` plus an im2col copy of `N·C·9·H·W` floats. Work is split

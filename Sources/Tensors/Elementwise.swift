@@ -3,7 +3,9 @@ public enum Elementwise {
     /// Max pooling, 3x3 window, stride 2, padding 1 where the padding counts as `-inf`
     /// (PyTorch `MaxPool2d(3, 2, 1)`): padded cells never win.
     ///
-    /// - Parameter input: `[N, C, H, W]`.
+    /// - Parameters:
+    ///   - input: `[N, C, H, W]`.
+    ///   - parallel: split the planes across the worker threads (default); `false` runs on the calling thread.
     /// - Returns: `[N, C, (H - 1) / 2 + 1, (W - 1) / 2 + 1]` (`[N, C, H/2, W/2]` for even sizes).
     ///
     /// Cost: about `9·N·C·H·W/4` comparisons; planes are split across the worker threads.

@@ -18,8 +18,18 @@ public enum RegionKernels {
     ///
     /// - Parameters:
     ///   - crops: `[C, N, cropHeight, cropWidth]`, crop `n` at `cropOrigins[n]` (inside the map).
+    ///   - cropOrigins: top-left corner of each crop in the map, one per window.
+    ///   - cropHeight: crop rows.
+    ///   - cropWidth: crop columns.
     ///   - base: `[C, side, side]`, the shared map.
-    ///   - into: room for `C · N · windowHeight · windowWidth` floats.
+    ///   - side: map side (height and width).
+    ///   - channels: `C`, for crops, base and windows alike.
+    ///   - windows: top-left corner of each window in the map; `N` is its count.
+    ///   - windowHeight: window rows.
+    ///   - windowWidth: window columns.
+    ///   - fill: the value of window elements outside the map.
+    ///   - out: room for `C · N · windowHeight · windowWidth` floats.
+    ///
     /// Cost: one write per window element; every inner step is a contiguous copy or fill.
     public static func gather(crops: UnsafePointer<Float>, cropOrigins: [Origin], cropHeight: Int, cropWidth: Int,
                               base: UnsafePointer<Float>, side: Int, channels: Int,

@@ -49,8 +49,17 @@ public enum Winograd {
     /// "Valid" 3x3 convolution of windows `[C, N, h + 2, w + 2]` → `[O, N, h, w]` (CNHW), `h` and `w` even.
     ///
     /// - Parameters:
+    ///   - windows: `[C, N, height + 2, width + 2]`.
+    ///   - channels: input channels `C`.
+    ///   - count: windows `N`.
+    ///   - height: output rows `h` (even).
+    ///   - width: output columns `w` (even).
     ///   - transformedWeight: `transformWeights(weight)`, `[16, O, C]`.
+    ///   - bias: `[O]`.
+    ///   - outChannels: output channels `O`.
     ///   - scratch: `scratchCount(...)` floats.
+    ///   - out: room for `[O, N, height, width]` floats.
+    ///
     /// Cost: `32·O·C·N·h·w/4` FLOP in 16 `cblas_sgemm` calls (2.25x fewer than the direct convolution) plus
     /// the transforms, `O(16·(C + O)·N·h·w/4)` additions; on the calling thread.
     public static func validConvolution3x3(windows: UnsafePointer<Float>, channels: Int, count: Int, height: Int, width: Int,
