@@ -12,6 +12,22 @@ public enum AttributionMethod: Sendable, Hashable {
     case integratedGradients(steps: Int, method: IntegrationMethod)
 }
 
+/// The methods by name, as the command line (`attribute --method`) and the explorer's API (`"method"`) write them.
+public enum AttributionMethodName: String, Sendable, CaseIterable {
+    case gradient
+    case gradientTimesInput = "gradient-x-input"
+    case integratedGradients = "integrated-gradients"
+
+    /// The method to run; `steps` and `integration` matter only for integrated gradients.
+    public func method(steps: Int, integration: IntegrationMethod) -> AttributionMethod {
+        switch self {
+        case .gradient: .gradient
+        case .gradientTimesInput: .gradientTimesInput
+        case .integratedGradients: .integratedGradients(steps: steps, method: integration)
+        }
+    }
+}
+
 /// One observation's attribution.
 public struct AttributionResult: Sendable {
     /// Per element of the observation `[3, 64, 64]` or of the site (`[C, H, W]` or `[F]`).

@@ -18,11 +18,7 @@ import Tensors
 /// Writes `.npy` (the attribution, float32, shaped like the observation `[3, 64, 64]` or the site), `.json`
 /// (the numbers: target value, completeness error, channel totals) or a figure (`.png`, `.svg`, `.pdf`).
 public struct AttributeJob: Job {
-    public enum Method: String, Sendable, CaseIterable {
-        case gradient
-        case gradientTimesInput = "gradient-x-input"
-        case integratedGradients = "integrated-gradients"
-    }
+    public typealias Method = AttributionMethodName
 
     /// Integrated gradients' starting point.
     public enum Baseline: String, Sendable, CaseIterable {
@@ -126,11 +122,7 @@ public struct AttributeJob: Job {
         if method == .integratedGradients { start = try baselineObservation(for: maze, observation: observation, context: context) }
         progress?(JobProgress(note: "attribute: \(method.rawValue) of \(parsedTarget) at seed \(seed)"))
         let attributor = Attributor(network: context.network)
-        let rule: AttributionMethod = switch method {
-        case .gradient: .gradient
-        case .gradientTimesInput: .gradientTimesInput
-        case .integratedGradients: .integratedGradients(steps: steps, method: integration)
-        }
+        let rule = method.method(steps: steps, integration: integration)
         let result: AttributionResult
         do {
             result = try attributor.attribute(parsedTarget, observation: observation, baseline: start, variable: variable,

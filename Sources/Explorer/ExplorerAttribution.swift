@@ -11,11 +11,7 @@ import Tensors
 /// The explorer's attribution overlay and value-map layer (issue 25): `POST /api/attribution` and
 /// `POST /api/value-map`, computed by the library (`Attributor`, `ValueMap`) as `mazerender attribute` and
 /// `mazerender value-map` compute them.
-public enum ExplorerAttributionMethod: String, Sendable, CaseIterable {
-    case gradient
-    case gradientTimesInput = "gradient-x-input"
-    case integratedGradients = "integrated-gradients"
-}
+public typealias ExplorerAttributionMethod = AttributionMethodName
 
 /// Integrated gradients' starting points the explorer offers (the cheap ones: no blur, no mean over levels).
 public enum ExplorerAttributionBaseline: String, Sendable, CaseIterable {
@@ -65,12 +61,8 @@ extension ExplorerEngine {
             }
         }
         var start: Tensor?
-        let rule: AttributionMethod
-        switch method {
-        case .gradient: rule = .gradient
-        case .gradientTimesInput: rule = .gradientTimesInput
-        case .integratedGradients:
-            rule = .integratedGradients(steps: steps, method: .gaussLegendre)
+        let rule = method.method(steps: steps, integration: .gaussLegendre)
+        if method == .integratedGradients {
             switch baseline {
             case .black: start = Baselines.black
             case .noCheese:
