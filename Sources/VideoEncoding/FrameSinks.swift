@@ -16,6 +16,8 @@ public protocol FrameSink: AnyObject {
     var encodingSeconds: Double { get }
     /// Most frames held in buffers for the encoder at once (0 when the caller's thread encodes).
     var peakBuffered: Int { get }
+    /// The encoder's `VideoEncoder.inputFingerprint`; read it after `finish()`.
+    var inputFingerprint: UInt64 { get }
 }
 
 /// The serial reference: every frame is encoded on the caller's thread before the next is drawn.
@@ -27,6 +29,8 @@ public final class DirectFrameSink: FrameSink {
     public let peakBuffered = 0
 
     public init(encoder: VideoEncoder) { self.encoder = encoder }
+
+    public var inputFingerprint: UInt64 { encoder.inputFingerprint }
 
     public func append(_ pixels: UnsafeRawBufferPointer, bytesPerRow: Int) throws {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -98,6 +102,13 @@ public final class BackgroundEncoder: FrameSink, @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return mostInUse
+    }
+
+    /// Read after `finish()`: the encoder thread has exited then and no longer touches the encoder.
+    public var inputFingerprint: UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return exited ? encoder.inputFingerprint : 0
     }
 
     public func append(_ pixels: UnsafeRawBufferPointer, bytesPerRow: Int) throws {

@@ -48,6 +48,13 @@ public final class VideoEncoder {
     public let codec: VideoCodec
     /// Frames appended so far.
     public private(set) var frameCount = 0
+    /// A fingerprint of everything handed to the codec so far, in order: each frame's picture as the codec reads
+    /// it (the visible bytes of the YUV planes; for GIF, the packed pixels appended) and its timestamp; a
+    /// repeat counts as its frame handed again. Two encoders with equal fingerprints were given the same frames.
+    /// Tests compare it where the file's bytes cannot be: libx264 may write a few bytes differently for the
+    /// same frames when other work shares the process (see docs/performance.md).
+    public var inputFingerprint: UInt64 { session?.fingerprint.value ?? finishedFingerprint }
+    private var finishedFingerprint: UInt64 = 0
     private var session: EncodingSession?
     private let staged: StagedOutput
 
@@ -176,6 +183,7 @@ public final class VideoEncoder {
                 throw VideoEncodingError.invalidParameters("'\(path)': no frames appended; nothing written")
             }
             try session.finish()
+            finishedFingerprint = session.fingerprint.value
             self.session = nil
             if session.codec == .gif && !session.metadata.isEmpty {
                 try insertGIFComment(session.metadata)
@@ -230,6 +238,8 @@ private final class EncodingSession {
     var scalers: [PixelLayout: Scaler] = [:]
     let conversion: FrameConversion
     var converter: ChangedRegionConverter?
+    /// What was handed to the codec (`VideoEncoder.inputFingerprint`).
+    var fingerprint = FrameFingerprint()
     /// GIF only: frames are palette-mapped in `finish`, after the palette is built from all of them.
     let gif: GIFPipeline?
     /// Key-value text for the container (GIF: added as a comment after `finish`).
@@ -283,6 +293,8 @@ private final class EncodingSession {
     /// Converts `pixels` into the frame, sends it with `pts = index` and writes the packets that come out.
     func encode(pixels: UnsafeRawBufferPointer, layout: PixelLayout, bytesPerRow: Int, index: Int) throws {
         if let gif {
+            fingerprint.add(pixels, rowBytes: gif.width * layout.bytesPerPixel, rows: gif.height, stride: bytesPerRow,
+                            timestamp: index)
             try gif.append(pixels, layout: layout, bytesPerRow: bytesPerRow)
             return
         }
@@ -302,12 +314,14 @@ private final class EncodingSession {
                                                     Int32(bytesPerRow), Int32(height), f), "sws_scale")
         }
         f.pointee.pts = Int64(index)
+        fingerprint.add(picture: f, timestamp: index)
         try check(avcodec_send_frame(context.pointer, f), "avcodec_send_frame", path: path)
         try writePackets()
     }
 
     /// Sends the frame already converted (the last one) again with `pts = index`.
     func encodeRepeat(index: Int) throws {
+        fingerprint.addRepeat(timestamp: index)
         if let gif {
             try gif.appendRepeat()
             return

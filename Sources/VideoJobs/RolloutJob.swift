@@ -178,6 +178,8 @@ public struct RolloutJobSummary: Sendable {
     public var framesBuffered = 0
     /// Whether the job ran pipelined (`RolloutJob.pipelined`) or as the serial reference.
     public var pipelined = true
+    /// `VideoEncoder.inputFingerprint` at the end: equal for two runs that handed the codec the same frames.
+    public var encoderInputFingerprint: UInt64 = 0
     /// Wall-clock seconds of each phase: patch vectors, rollouts (forward passes), drawing, encoding; and the whole job.
     public var patchSeconds: Double, rolloutSeconds: Double, drawingSeconds: Double, encodingSeconds: Double
     public var totalSeconds: Double

@@ -171,6 +171,7 @@ extension RolloutJob {
             summary.framesRedrawn = framesRedrawn
             summary.framesBuffered = sink.peakBuffered
             summary.pipelined = pipelined
+            summary.encoderInputFingerprint = sink.inputFingerprint
             return summary
         } catch {
             sink.cancel()

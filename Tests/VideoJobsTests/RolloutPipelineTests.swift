@@ -6,10 +6,10 @@ import VideoJobs
 
 /// The pipelined rollout job (encoder on its own thread, unchanged frames not redrawn, changed regions converted)
 /// against the serial reference (every frame drawn, converted whole and encoded on one thread, same encoder
-/// settings): the files must be identical, and the pipeline's memory bounded.
-@Suite("pipelined rollout videos equal the serial reference byte for byte", .serialized, .tags(.slow), SlowTests.trait)
+/// settings): the encoder must be handed the same frames (GIF files identical), and the pipeline's memory bounded.
+@Suite("pipelined rollout videos equal the serial reference", .serialized, .tags(.slow), SlowTests.trait)
 struct RolloutPipelineTests {
-    @Test("MP4 and GIF: identical bytes, episodes and frame counts; the decoded MP4 has every frame",
+    @Test("MP4 and GIF: the same episodes and the same frames handed to the encoder (GIF: identical bytes); the decoded file has every frame",
           arguments: ["mp4", "gif"])
     func identical(container: String) throws {
         let scratch = try ScratchFolder()
@@ -18,23 +18,25 @@ struct RolloutPipelineTests {
         serial.pipelined = false
         var pipelined = serial
         pipelined.pipelined = true
-        // Both jobs run on a new thread of their own, as the pipeline's encoder thread is. x264's bytes depend on
-        // the thread's floating-point state (measured: the same frames under round-toward-zero are 20 bytes longer),
-        // and a pooled test thread carries whatever ran on it before. Encoded on one, the serial MP4 differed from
-        // the pipelined one by 2 bytes in one full-suite run and by 81 in another (2 of 5 runs; never alone, and
-        // drawn frames and rollouts were equal whenever checked); the thread state is the suspected cause.
-        let serialPath = scratch.file("serial.\(container)"), pipelinedPath = scratch.file("pipelined.\(container)")
-        let a = try onOwnThread { [serial] in try serial.run(to: serialPath) }
-        let b = try onOwnThread { [pipelined] in try pipelined.run(to: pipelinedPath) }
+        let a = try serial.run(to: scratch.file("serial.\(container)"))
+        let b = try pipelined.run(to: scratch.file("pipelined.\(container)"))
         #expect(a.episodes == b.episodes)
         #expect(a.frames == b.frames)
         #expect(a.frames == RolloutVideoTests.expectedFrames(a, seedsPerPage: 1, fps: 10))
+        // The codec got the same pictures in the same order: converted whole and encoded on the caller's thread,
+        // or converted where they changed, repeated where unchanged, on the encoder thread.
+        #expect(a.encoderInputFingerprint != 0)
+        #expect(a.encoderInputFingerprint == b.encoderInputFingerprint)
         let serialBytes = try #require(FileManager.default.contents(atPath: scratch.file("serial.\(container)")))
         let pipelinedBytes = try #require(FileManager.default.contents(atPath: scratch.file("pipelined.\(container)")))
         #expect(serialBytes.count > 10_000)
-        let firstDifference = zip(serialBytes, pipelinedBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        #expect(serialBytes == pipelinedBytes,
-                "\(serialBytes.count) vs \(pipelinedBytes.count) bytes, first difference at byte \(firstDifference ?? -1)")
+        if container == "gif" {
+            // No libx264 here (our palette, libavcodec's GIF encoder): the file is a function of the frames.
+            #expect(serialBytes == pipelinedBytes)
+        }
+        // MP4 bytes are not compared: libx264 wrote a few bytes differently for the same frames (equal
+        // fingerprints) in about 1 run in 15 of a suite sharing the process; docs/performance.md.
+
         // The serial reference holds no frame for an encoder thread; the pipeline at most its 4 buffers.
         #expect(a.framesBuffered == 0)
         #expect(b.framesBuffered >= 1 && b.framesBuffered <= 4, "\(b.framesBuffered) frames buffered")
@@ -68,21 +70,4 @@ struct RolloutPipelineTests {
         #expect(a.count == b.count && a.count > 40)
         #expect(a == b)
     }
-}
-
-/// Runs `body` on a new thread (default floating-point state) and waits for it.
-private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
-    let outcome = ThreadOutcome<T>(), done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        outcome.result = Result { try body() }
-        done.signal()
-    }
-    thread.stackSize = 8 << 20
-    thread.start()
-    done.wait()
-    return try outcome.result!.get()
-}
-
-private final class ThreadOutcome<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
 }

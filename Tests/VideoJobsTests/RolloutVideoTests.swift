@@ -105,7 +105,7 @@ struct RolloutVideoTests {
         #expect(size < summary.frames * width * height / 4, "\(size) bytes for \(summary.frames) frames")
     }
 
-    @Test("the background rollouts of the job equal a serial run, and the video bytes are identical")
+    @Test("the background rollouts of the job equal a serial run: same episodes, same frames drawn, the same frames handed to the encoder")
     func pipelineDeterminism() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
@@ -114,12 +114,29 @@ struct RolloutVideoTests {
         serial.selection = ActionSelection(sampleSeed: 9)
         var parallel = serial
         parallel.parallel = true
-        let a = try serial.run(to: scratch.file("serial.mp4"))
-        let b = try parallel.run(to: scratch.file("parallel.mp4"))
+        func run(_ job: RolloutJob, _ name: String) throws -> (RolloutJobSummary, [Int]) {
+            var hashes: [Int] = []
+            let width = job.frameLayout.width, height = job.frameLayout.height
+            let summary = try job.run(to: scratch.file(name), frameObserver: { pixels, stride in
+                var hasher = Hasher()
+                for y in 0..<height {
+                    hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: pixels[(y * stride)..<(y * stride + width * 4)]))
+                }
+                hashes.append(hasher.finalize())
+            })
+            return (summary, hashes)
+        }
+        let (a, drawnA) = try run(serial, "serial.mp4")
+        let (b, drawnB) = try run(parallel, "parallel.mp4")
         #expect(a.episodes == b.episodes)
         #expect(a.frames == b.frames)
-        #expect(FileManager.default.contents(atPath: scratch.file("serial.mp4"))
-            == FileManager.default.contents(atPath: scratch.file("parallel.mp4")))
+        let firstFrame = zip(drawnA, drawnB).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(drawnA == drawnB, "drawn frames differ first at frame \(firstFrame ?? -1) of \(drawnA.count)")
+        // The file's bytes are not compared: libx264 wrote a few bytes differently for these same frames in about
+        // 1 run in 15 of a suite sharing the process (docs/performance.md). What the job controls is compared.
+        #expect(a.encoderInputFingerprint != 0)
+        #expect(a.encoderInputFingerprint == b.encoderInputFingerprint)
+        #expect(try VideoProbe(path: scratch.file("parallel.mp4")).frameCount == b.frames)
     }
 
     @Test("three variants side by side make a wider frame")
