@@ -37,10 +37,10 @@ public struct AnimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Sweep this numeric key of a patch kind, e.g. cheese:coeff (see above).", valueName: "kind:key"))
     var sweep: String?
 
-    @Option(help: ArgumentHelp("The swept key's first value (a number; with --sweep).", valueName: "number"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The swept key's first value (a number; with --sweep).", valueName: "number"))
     var from: Double?
 
-    @Option(help: ArgumentHelp("The swept key's last value (a number; with --sweep).", valueName: "number"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The swept key's last value (a number; with --sweep).", valueName: "number"))
     var to: Double?
 
     @Option(help: ArgumentHelp("Frames of a sweep, --from and --to included, 2...\(AnimationJob.Sweep.maximumFrames).", valueName: "count"))

@@ -100,9 +100,11 @@ struct SweepAnimationTests {
     func diffTwoSeeds() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
-        let (one, _) = try AnimationFixtures.run(try Self.job(frames: 2), to: scratch.file("one.webm"))
-        let (two, _) = try AnimationFixtures.run(try Self.job(frames: 2, seeds: [0, 1], diff: true), to: scratch.file("two.webm"),
-                                                 data: scratch.file("two.json"))
+        var oneSeed = try Self.job(frames: 2), twoSeeds = try Self.job(frames: 2, seeds: [0, 1], diff: true)
+        oneSeed.panelSide = 256
+        twoSeeds.panelSide = 256
+        let (one, _) = try AnimationFixtures.run(oneSeed, to: scratch.file("one.webm"))
+        let (two, _) = try AnimationFixtures.run(twoSeeds, to: scratch.file("two.webm"), data: scratch.file("two.json"))
         #expect(two.width > one.width)
         #expect(try VideoProbe(path: scratch.file("two.webm")).frameCount == 2)
         let frames = try #require(try AnimationFixtures.json(scratch.file("two.json"))["frames"] as? [[String: Any]])
