@@ -235,6 +235,29 @@ public struct AnimationSummary: Sendable {
     }
 }
 
+extension AnimationJob {
+    /// Puts the outputs in place: the numbers first (`data`, written atomically), then the video (its temporary
+    /// file renamed onto `out`); when the video fails, the numbers just written are removed, so neither file is
+    /// left without the other. - Returns: the summary, timed from `started`.
+    func finish(_ video: CanvasVideo, data: JSONValue?, numbersSeconds: Double, drawingSeconds: Double,
+                started: ContinuousClock.Instant, notes: [String]) throws -> AnimationSummary {
+        if let data, let path = self.data { try JSONFiles.write(data, to: path) }
+        let frames: Int
+        do {
+            frames = try video.finish()
+        } catch {
+            if let path = self.data { try? FileManager.default.removeItem(atPath: path) }
+            throw error
+        }
+        var summary = AnimationSummary(
+            path: out, width: video.width, height: video.height, fps: fps, codec: video.codec, frames: frames,
+            dataPath: self.data, numbersSeconds: numbersSeconds, drawingSeconds: drawingSeconds,
+            encodingSeconds: video.encodingSeconds, totalSeconds: (ContinuousClock().now - started).seconds)
+        summary.notes = notes
+        return summary
+    }
+}
+
 func checkCancelled(_ cancellation: JobCancellation?) throws {
     if cancellation?.isCancelled == true { throw JobError("cancelled; no video written") }
 }

@@ -73,7 +73,7 @@ struct RolloutAnimation {
         let numbersSeconds = (clock.now - started).seconds
 
         let side = Double(job.panelSide ?? 192)
-        let renderer = FigureRenderer(sprites: sprites)
+        let renderer = FigureRenderer(sprites: sprites, mazeCache: MazeViewCache())
         let hold = job.fps
         let frameCount = episodes.reduce(0) { $0 + $1.map(\.states.count).max()! + hold }
         let layout = renderer.layout(of: figure(episodes[0], step: 0, seed: job.seeds[0], layer: layer, choice: choice,
@@ -101,15 +101,10 @@ struct RolloutAnimation {
                 }
             }
             let data = job.data.map { _ in json(episodes, layer: layer, choice: choice, scales: scales) }
-            let frames = try video.finish()
-            if let data, let path = job.data { try JSONFiles.write(data, to: path) }
-            var summary = AnimationSummary(
-                path: job.out, width: video.width, height: video.height, fps: job.fps, codec: video.codec, frames: frames,
-                dataPath: job.data, numbersSeconds: numbersSeconds, drawingSeconds: drawing.seconds,
-                encodingSeconds: video.encodingSeconds, totalSeconds: (clock.now - started).seconds)
-            summary.notes = ["layer \(layer.label), channels \(choice.name) (\(choice.channels.map(String.init).joined(separator: ", ")))"]
+            let notes = ["layer \(layer.label), channels \(choice.name) (\(choice.channels.map(String.init).joined(separator: ", ")))"]
                 + episodes.joined().map { "\($0.variant), seed \($0.rollout.seed): \($0.rollout.steps.count) steps, \($0.rollout.ending.rawValue)" }
-            return summary
+            return try job.finish(video, data: data, numbersSeconds: numbersSeconds, drawingSeconds: drawing.seconds,
+                                  started: started, notes: notes)
         } catch {
             video.cancel()
             throw error

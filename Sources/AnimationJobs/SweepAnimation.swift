@@ -117,7 +117,7 @@ struct SweepAnimation {
                                        cancellation: cancellation, progress: progress)
         let numbersSeconds = (clock.now - started).seconds
         let side = Double(job.panelSide ?? 256)
-        let renderer = FigureRenderer(sprites: sprites)
+        let renderer = FigureRenderer(sprites: sprites, mazeCache: MazeViewCache())
         let figureLayout = renderer.layout(of: figure(numbers.frames[0], numbers: numbers, side: side))
         let chartHeight = max(200, (0.7 * side).rounded())
         let width = Int(max(figureLayout.width, 520)), height = Int(figureLayout.height + chartHeight)
@@ -143,14 +143,8 @@ struct SweepAnimation {
                 progress?(JobProgress(done: index + 1, total: numbers.frames.count, unit: "frames", phase: "video"))
             }
             let data = job.data.map { _ in numbers.json(sweep: sweep, model: context.modelPath) }
-            let frames = try video.finish()
-            if let data, let path = job.data { try JSONFiles.write(data, to: path) }
-            var summary = AnimationSummary(
-                path: job.out, width: video.width, height: video.height, fps: job.fps, codec: video.codec, frames: frames,
-                dataPath: job.data, numbersSeconds: numbersSeconds, drawingSeconds: drawing.seconds,
-                encodingSeconds: video.encodingSeconds, totalSeconds: (clock.now - started).seconds)
-            summary.notes = chart.notes
-            return summary
+            return try job.finish(video, data: data, numbersSeconds: numbersSeconds, drawingSeconds: drawing.seconds,
+                                  started: started, notes: chart.notes)
         } catch {
             video.cancel()
             throw error
