@@ -49,7 +49,8 @@ public struct SweepNumbers: Sendable {
                 } catch let error as JobError {
                     throw error.prefixed("patch '\(spec)' on seed \(seed)")
                 } catch {
-                    throw JobError("patch '\(spec)' on seed \(seed): \(error)")
+                    // Patch errors already name the spec.
+                    throw JobError("seed \(seed): \(error)")
                 }
             }
             frames.append(Frame(value: sweep.value(at: index), caption: sweep.caption(at: index), spec: spec, fields: fields))
