@@ -7,8 +7,10 @@ public struct PatchParameter: Sendable, Equatable, CustomStringConvertible {
     /// A key of `kind` that holds a real number (`PatchSpec.numericKeys(of:)`), spelled as in a SPEC.
     public let key: String
 
-    /// Parses `KIND:KEY`. - Throws: `PatchError` naming the text: an unknown kind, a key the kind does not take,
-    /// or a key that is not a number (`channels`, `cell`, `source`...).
+    /// Parses `KIND:KEY`.
+    /// - Parameter text: the parameter as written, e.g. `cheese:coeff`.
+    /// - Throws: `PatchError` naming the text: an unknown kind, a key the kind does not take, or a key that is not
+    ///   a number (`channels`, `cell`, `source`...).
     public init(parsing text: String) throws(PatchError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
@@ -33,7 +35,11 @@ public struct PatchParameter: Sendable, Equatable, CustomStringConvertible {
     /// `KIND KEY` for captions (`cheese coeff`).
     public var caption: String { "\(kind.rawValue) \(key)" }
 
-    /// `base` (a spec of this kind; nil for the kind with no keys) with the key set to `number`.
+    /// A spec of this kind with the key set to `number`.
+    /// - Parameters:
+    ///   - number: the key's value.
+    ///   - base: the spec whose other keys are kept (of this kind); nil for the kind with no keys set.
+    /// - Returns: `base` (or a bare spec of `kind`) with the key set.
     /// - Throws: `PatchError.invalidSpec` when `base` is of another kind.
     public func spec(_ number: Float, base: PatchSpec? = nil) throws(PatchError) -> PatchSpec {
         var spec = base ?? PatchSpec(kind: kind)
@@ -53,7 +59,8 @@ public struct PatchParameter: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension PatchSpec {
-    /// The keys of `kind` whose value is a real number (what `PatchParameter` can sweep), in `keys` order.
+    /// The keys of a kind whose value is a real number (what `PatchParameter` can sweep), in `keys` order.
+    /// - Parameter kind: the patch kind.
     public static func numericKeys(of kind: Kind) -> [String] {
         (keys[kind] ?? []).filter { ["coeff", "value", "default", "factor", "std"].contains($0) }
     }

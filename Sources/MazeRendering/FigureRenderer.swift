@@ -17,6 +17,9 @@ public struct FigureRenderer: Sendable {
     /// mazes again and again. nil (the default) draws every view whole.
     public var mazeCache: MazeViewCache?
 
+    /// - Parameters:
+    ///   - sprites: procgen's sprites for the maze views.
+    ///   - mazeCache: where PNG panels keep their mazes' backgrounds and walls (see `mazeCache`); nil draws them whole.
     public init(sprites: MazeSprites, mazeCache: MazeViewCache? = nil) {
         self.sprites = sprites
         self.mazeCache = mazeCache

@@ -53,6 +53,12 @@ public enum MazeView {
 
     /// The cheese and the mouse alone, as `draw` puts them over the walls (for views whose background and walls
     /// come from a cached image, `MazeViewCache`).
+    /// - Parameters:
+    ///   - maze: the state whose cheese and mouse are drawn.
+    ///   - options: which of the two are shown.
+    ///   - sprites: procgen's sprites.
+    ///   - geometry: where the maze's cells are on the canvas.
+    ///   - canvas: the canvas drawn on.
     public static func drawTokens(_ maze: MazeState, options: MazeViewOptions, sprites: MazeSprites,
                                   geometry: MazeViewGeometry, on canvas: Canvas) {
         if options.showCheese, let cheese = maze.cheese {

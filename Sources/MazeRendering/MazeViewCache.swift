@@ -18,8 +18,14 @@ public final class MazeViewCache: @unchecked Sendable {
 
     public init() {}
 
-    /// The view of `maze`'s background and walls, `side` x `side` px (`MazeView.image` with the cheese and mouse
-    /// hidden). - Throws: `CairoError` from drawing it the first time.
+    /// The view of a maze's background and walls (`MazeView.image` with the cheese and mouse hidden).
+    /// - Parameters:
+    ///   - maze: the maze; only its walls, size and background matter.
+    ///   - padding: whether the sand margin is shown.
+    ///   - side: the image's side in px.
+    ///   - sprites: procgen's sprites, to draw it the first time.
+    /// - Returns: the cached image, `side` x `side` px.
+    /// - Throws: `CairoError` from drawing it the first time.
     public func image(of maze: MazeState, padding: PaddingMode, side: Int, sprites: MazeSprites) throws -> PixelImage {
         let range = 0..<maze.worldDimension
         let walls = range.flatMap { y in range.map { x in maze.isWall(WorldPoint(x: x, y: y)) } }
