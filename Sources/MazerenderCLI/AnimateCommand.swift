@@ -89,6 +89,9 @@ public struct AnimateCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        if let size, !(64...1024).contains(size) {
+            throw ValidationError("--size \(size) is out of range; give a panel side of 64...1024 px")
+        }
         do { try job.validate() } catch let error as JobError { throw usageError(error) }
         if let channels { do { try ChannelChoice.checkSyntax(channels) } catch { throw ValidationError("\(error)") } }
     }

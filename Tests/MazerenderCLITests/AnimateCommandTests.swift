@@ -64,6 +64,9 @@ struct AnimateCommandTests {
         (["--rollout", "--channels", "x9", "--out", "/tmp/a.mp4"], "--channels"),
         (["--rollout", "--frames", "5", "--out", "/tmp/a.mp4"], "--frames"),
         (["--rollout", "--seeds", "0..30", "--out", "/tmp/a.mp4"], "--seeds"),
+        (["--rollout", "--size", "20", "--out", "/tmp/a.mp4"], "--size"),
+        (["--rollout", "--fps", "0", "--out", "/tmp/a.mp4"], "--fps"),
+        (["--rollout", "--out", "/tmp/a.mp4", "--data", "/tmp/a.mp4"], "--data"),
     ])
     func refusals(_ arguments: [String], _ option: String) {
         let (message, code) = failure(arguments + ["--model", Self.model])
