@@ -16,7 +16,7 @@ let package = Package(
         .library(name: "ModelFiles", targets: ["ModelFiles"]),
         .library(name: "PolicyAnalysis", targets: ["PolicyAnalysis"]),
         .library(name: "MazeRendering", targets: ["MazeRendering"]),
-        .library(name: "MazerenderJobs", targets: ["JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs"]),
+        .library(name: "MazerenderJobs", targets: ["JobSupport", "FigureJobs", "VideoJobs", "AnimationJobs", "DataJobs", "ExperimentJobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -84,6 +84,12 @@ let package = Package(
             "JobSupport", "ActivationPatching", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
             "MazeSimulation", "OutputFiles", "PolicyAnalysis", "VideoEncoding",
         ]),
+        // `mazerender animate`: videos whose frames vary one thing (a patch parameter swept, a rollout with the
+        // network's insides), drawn whole on a canvas over VideoJobs' `CanvasVideo`.
+        .target(name: "AnimationJobs", dependencies: [
+            "JobSupport", "VideoJobs", "ActivationPatching", "CairoGraphics", "Charts", "ImpalaPolicy", "MazeRendering",
+            "MazeSimulation", "OutputFiles", "PolicyAnalysis", "PolicyExperiments",
+        ]),
         .target(name: "DataJobs", dependencies: [
             "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation", "ModelFiles",
             "OutputFiles", "PolicyAnalysis", "Tensors",
@@ -99,7 +105,7 @@ let package = Package(
         ]),
         // Benchmarks: timing of each stage against its anchor; not part of the library products.
         .target(name: "MazerenderBenchmarks", dependencies: [
-            "JobSupport", "VideoJobs", "Attribution", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
+            "JobSupport", "VideoJobs", "AnimationJobs", "ActivationPatching", "Attribution", "CairoGraphics", "ImpalaPolicy", "MazeObservation", "MazeRendering",
             "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis", "Tensors",
         ]),
 
@@ -114,7 +120,7 @@ let package = Package(
             .embedInCode("Page/explorer.css"),
         ]),
         .target(name: "MazerenderCLI", dependencies: [
-            "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "AttributionJobs", "MazerenderBenchmarks",
+            "JobSupport", "FigureJobs", "VideoJobs", "AnimationJobs", "DataJobs", "ExperimentJobs", "AttributionJobs", "MazerenderBenchmarks",
             "Explorer", "ActivationPatching", "Attribution", "ImpalaPolicy", "MazeObservation", "MazeRendering", "MazeSimulation", "ModelFiles", "OutputFiles",
             "PolicyAnalysis", "PolicyExperiments", "Tensors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -157,6 +163,10 @@ let package = Package(
         .testTarget(name: "VideoJobsTests", dependencies: [
             "VideoJobs", "JobSupport", "VideoEncoding", "CairoGraphics", "MazeSimulation", "PolicyAnalysis", "TestSupport",
         ]),
+        .testTarget(name: "AnimationJobsTests", dependencies: [
+            "AnimationJobs", "JobSupport", "ActivationPatching", "FigureJobs", "MazeSimulation", "VideoEncoding",
+            "VideoJobs", "TestSupport",
+        ]),
         .testTarget(name: "DataJobsTests", dependencies: [
             "DataJobs", "JobSupport", "MazeObservation", "MazeSimulation", "ModelFiles", "OutputFiles", "PolicyAnalysis",
             "TestSupport",
@@ -172,7 +182,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["browser_test.py"]),
         .testTarget(name: "MazerenderCLITests", dependencies: [
-            "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
+            "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "AnimationJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
             "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
             "PolicyGradients", "ModelFiles", "Tensors", "TestSupport", "Attribution",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -12,8 +12,17 @@ import MazeSimulation
 public struct FigureRenderer: Sendable {
     public let sprites: MazeSprites
 
-    public init(sprites: MazeSprites) {
+    /// When set, PNG panels take each maze's background and walls from this cache (drawn once per maze and
+    /// panel size) and draw only the cheese and mouse over them: for animations, whose frames show the same
+    /// mazes again and again. nil (the default) draws every view whole.
+    public var mazeCache: MazeViewCache?
+
+    /// - Parameters:
+    ///   - sprites: procgen's sprites for the maze views.
+    ///   - mazeCache: where PNG panels keep their mazes' backgrounds and walls (see `mazeCache`); nil draws them whole.
+    public init(sprites: MazeSprites, mazeCache: MazeViewCache? = nil) {
         self.sprites = sprites
+        self.mazeCache = mazeCache
     }
 
     /// The figure's page layout.
@@ -127,7 +136,17 @@ public struct FigureRenderer: Sendable {
     /// The maze view and its layers in `frame`.
     public func drawPanel(_ panel: FigurePanel, in frame: Rect, on canvas: Canvas) throws {
         let geometry = MazeViewGeometry(maze: panel.maze, padding: panel.view.padding, frame: frame)
-        if canvas.format == .png {
+        if canvas.format == .png, let mazeCache {
+            let walls = try mazeCache.image(of: panel.maze, padding: panel.view.padding, side: Int(frame.width.rounded()),
+                                            sprites: sprites)
+            canvas.withSavedState {
+                canvas.newPath()
+                canvas.addRectangle(frame)
+                canvas.clip()
+                canvas.drawImage(walls, in: frame, filter: .nearest)
+                MazeView.drawTokens(panel.maze, options: panel.view, sprites: sprites, geometry: geometry, on: canvas)
+            }
+        } else if canvas.format == .png {
             MazeView.draw(panel.maze, options: panel.view, sprites: sprites, geometry: geometry, on: canvas)
         } else {
             // procgen's own resolution for this view (20.48 px per cell), times the document's device scale.

@@ -47,13 +47,26 @@ public enum MazeView {
                                      filter: .good)
                 }
             }
-            if options.showCheese, let cheese = maze.cheese {
-                canvas.drawImage(sprites.cheese, in: geometry.rect(ofWorld: cheese, epsilon: 0.02), filter: .good)
-            }
-            if options.showMouse {
-                let sprite = maze.facing == .right ? sprites.mirroredMouse : sprites.mouse
-                canvas.drawImage(sprite, in: geometry.rect(ofWorld: maze.mouse), filter: .good)
-            }
+            drawTokens(maze, options: options, sprites: sprites, geometry: geometry, on: canvas)
+        }
+    }
+
+    /// The cheese and the mouse alone, as `draw` puts them over the walls (for views whose background and walls
+    /// come from a cached image, `MazeViewCache`).
+    /// - Parameters:
+    ///   - maze: the state whose cheese and mouse are drawn.
+    ///   - options: which of the two are shown.
+    ///   - sprites: procgen's sprites.
+    ///   - geometry: where the maze's cells are on the canvas.
+    ///   - canvas: the canvas drawn on.
+    public static func drawTokens(_ maze: MazeState, options: MazeViewOptions, sprites: MazeSprites,
+                                  geometry: MazeViewGeometry, on canvas: Canvas) {
+        if options.showCheese, let cheese = maze.cheese {
+            canvas.drawImage(sprites.cheese, in: geometry.rect(ofWorld: cheese, epsilon: 0.02), filter: .good)
+        }
+        if options.showMouse {
+            let sprite = maze.facing == .right ? sprites.mirroredMouse : sprites.mouse
+            canvas.drawImage(sprite, in: geometry.rect(ofWorld: maze.mouse), filter: .good)
         }
     }
 

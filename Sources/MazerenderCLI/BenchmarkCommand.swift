@@ -22,15 +22,17 @@ struct BenchmarkCommand: ParsableCommand {
             with ratios and the share of convolution FLOPs spent. Rates are medians of repeated runs.
             attribution: integrated gradients of one observation (50 Gauss-Legendre steps) and a 25x25 value map at \
             scale 1 and 4 (random weights), and PyTorch + captum on the same observations (`--attribution-torch-script`, \
-            needs torch and captum).
+            needs torch and captum). animate: `animate --sweep cheese:coeff --from -3 --to 3 --frames 25` of a 25x25 \
+            level, the whole job against its 25 vector fields computed alone (target 2x; --runs runs, median printed; \
+            needs --model or the bundled agent).
             """
     )
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case simulator, observations, policy, figure, rollout, vfield, attribution, all
+        case simulator, observations, policy, figure, rollout, vfield, attribution, animate, all
     }
 
-    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, vfield, attribution or all.")
+    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, vfield, attribution, animate or all.")
     var stage: Stage = .all
 
     @Option(help: "Levels generated per simulator run.")
@@ -125,6 +127,11 @@ struct BenchmarkCommand: ParsableCommand {
             job.pipelined = !serial
             let result = try RolloutBenchmark.run(job, in: context, runs: runs)
             print(result.report)
+        }
+        if stage == .animate {
+            guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
+            let context = JobContext(model: try ModelLocator.load(explicit: model), renderer: try assetOptions.renderer())
+            print(try AnimationBenchmark.run(in: context, runs: runs).report)
         }
     }
 }

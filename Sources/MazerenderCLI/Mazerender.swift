@@ -4,7 +4,7 @@ import JobSupport
 import OutputFiles
 
 /// The `mazerender` command: parsing only; the work happens in the job targets (`FigureJobs`, `VideoJobs`,
-/// `DataJobs`, `ExperimentJobs`, `AttributionJobs`), whose errors name settings; this turns them into option names.
+/// `AnimationJobs`, `DataJobs`, `ExperimentJobs`, `AttributionJobs`), whose errors name settings; this turns them into option names.
 public struct Mazerender: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mazerender",
@@ -13,7 +13,7 @@ public struct Mazerender: ParsableCommand {
         subcommands: [MazeCommand.self, ObsCommand.self, PlayCommand.self, DatasetCommand.self, BenchmarkCommand.self,
                       VectorFieldCommand.self, VectorFieldDiffCommand.self, HeatmapCommand.self, FigureCommand.self,
                       AttributeCommand.self, ValueMapCommand.self,
-                      RolloutCommand.self, LogitsCommand.self, ActivationsCommand.self,
+                      RolloutCommand.self, AnimateCommand.self, LogitsCommand.self, ActivationsCommand.self,
                       EvaluateCommand.self, StatsCommand.self, ChannelsCommand.self, ScrubCommand.self,
                       RetargetCommand.self, ProbeCommand.self, ServeCommand.self, InfoCommand.self]
     )

@@ -185,6 +185,22 @@ struct ProvenanceMetadataTests {
         }
     }
 
+    @Test("animate videos carry title, version, command line, model and SHA, seeds and the sweep or the patch")
+    func animation() throws {
+        let scratch = try ScratchFolder("provenance")
+        defer { scratch.remove() }
+        let sweep = scratch.file("sweep.mp4")
+        let sweepCommand = try Self.run(["animate", "--sweep", "cheese:coeff", "--from", "-1", "--to", "1", "--frames", "2",
+                                         "--seeds", "0,1", "--size", "64", "--title", "A sweep", "--out", sweep])
+        #expect(try Self.info(sweep) == (try Self.expectedLines(title: "A sweep", command: sweepCommand, seeds: "0,1",
+                                                                patches: "cheese:coeff=-1.0..1.0 in 2 frames")))
+        let rollout = scratch.file("rollout.gif")
+        let rolloutCommand = try Self.run(["animate", "--rollout", "--seeds", "0", "--max-steps", "2", "--channels", "0",
+                                           "--patch", "cheese:coeff=-1", "--size", "64", "--out", rollout])
+        #expect(try Self.info(rollout) == (try Self.expectedLines(command: rolloutCommand, seeds: "0",
+                                                                  patches: "cheese:coeff=-1.0")))
+    }
+
     @Test("heatmap, figure and obs pictures record their seeds, patches and title")
     func otherPictures() throws {
         let scratch = try ScratchFolder("provenance")
