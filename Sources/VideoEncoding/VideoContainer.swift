@@ -81,7 +81,8 @@ func findEncoder(container: VideoContainer, requested: VideoCodec?, path: String
     throw .encoderUnavailable(name: candidates[0].encoderNames[0], path: path)
 }
 
-/// libx264's threads: one, so the bytes written depend neither on the machine's core count nor on thread timing.
+/// libx264's threads: one, so the bytes written depend neither on the machine's core count nor on x264's thread
+/// timing. (They can still differ by a few bytes when other work shares the process: docs/performance.md.)
 let h264Threads: Int32 = 1
 
 /// Sets codec-private options (`av_opt_set` on `priv_data`) and rate control for `codec`.
