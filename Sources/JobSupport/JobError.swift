@@ -7,6 +7,7 @@ public enum JobSetting: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case trace, patches, overwrite
     case target, method, baseline, steps
     case attribution
+    case models, plot
 
     /// The setting's name as a Swift caller writes it (`maxSteps`).
     public var description: String { rawValue }
