@@ -53,7 +53,7 @@ extension StatsJob {
         var results: [ModelResult<CSVTable>] = [], rows: [[String]] = []
         for entry in models.entries {
             var part = self
-            part.out = out + "/" + entry.name
+            part.out = (out.hasSuffix("/") ? String(out.dropLast()) : out) + "/" + entry.name
             part.existing = .refuse
             part.keepsJournal = false
             let context = JobContext(model: try entry.load(), renderer: renderer, command: command)
@@ -67,7 +67,7 @@ extension StatsJob {
             try comparison.write(to: out + "/" + Self.comparisonTableName)
             let chart = Self.comparisonChart(comparison)
             for ext in ["png", "svg"] {
-                try ModelComparisonPlot.write(chart, models: rows.count, to: "\(out)/\(Self.comparisonPlotName).\(ext)")
+                try ModelComparisonPlot.write(chart, to: "\(out)/\(Self.comparisonPlotName).\(ext)")
             }
         } catch let error as JobError {
             throw error

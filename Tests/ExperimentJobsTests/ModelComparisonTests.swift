@@ -67,7 +67,7 @@ struct ModelComparisonTests {
 
         // The plot: per model, the two success rates at the JSON's counts with their Wilson intervals.
         let chart = EvaluationJob.comparisonChart(results)
-        #expect(chart.xTicks?.labels == ["agent_step_2.pth", "agent_step_10.pth"])
+        #expect(chart.xTicks?.labels == ["2", "10"] && chart.xLabel == "model: agent_step_….pth (in the order run)")
         #expect(chart.series.count == 2)
         for (s, key) in ["in_distribution", "cheese_anywhere"].enumerated() {
             var expected: [(x: Double, interval: ConfidenceInterval)] = []
@@ -89,11 +89,23 @@ struct ModelComparisonTests {
             #expect(series.yIntervals?.map(\.high) == expected.map(\.interval.upper))
         }
         let svg = scratch.file("models.svg")
-        try ModelComparisonPlot.write(chart, models: results.count, to: svg)
+        try ModelComparisonPlot.write(chart, to: svg)
         #expect(XMLParser(contentsOf: URL(fileURLWithPath: svg))!.parse())
 
         let table = EvaluationJob.comparisonTable(results).split(separator: "\n")
         #expect(table.count == 4 && table[1].hasPrefix("agent_step_2.pth") && table[2].hasPrefix("agent_step_10.pth"))
+    }
+
+    @Test("tick labels drop what all names share, never cutting a number", arguments: [
+        (["model_rand_region_1.pth", "model_rand_region_15.pth"], ["1", "15"], "model_rand_region_….pth"),
+        (["step_10.pth", "step_20.pth"], ["10", "20"], "step_….pth"),
+        (["a_10.pth", "b_2.pth"], ["a_10", "b_2"], "….pth"),
+        (["x.pth", "x1.pth"], ["x.pth", "x1.pth"], nil),
+        (["only.pth"], ["only.pth"], nil),
+    ])
+    func tickLabels(names: [String], labels: [String], shared: String?) {
+        let ticks = ModelComparisonPlot.tickLabels(names)
+        #expect(ticks.labels == labels && ticks.shared == shared)
     }
 
     @Test("stats: one complete single-model folder per model, models.csv and its plot, run.json listing every file")
