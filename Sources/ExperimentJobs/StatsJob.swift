@@ -111,9 +111,10 @@ public struct StatsJob: Job {
         defer { folder.abandonIfUnfinished(keeping: keepsJournal ? [Self.journalName] : []) }
 
         let todo = shardSeeds.filter { finished[$0] == nil }
-        let journal = try Journal(path: journalPath, columns: columns)
+        // A part's journal goes with a signal (registered before it exists, so there is no moment it would stay).
         let journalToken = keepsJournal ? -1 : InterruptCleanup.removeOnInterrupt(journalPath)
         defer { InterruptCleanup.forget(journalToken) }
+        let journal = try Journal(path: journalPath, columns: columns)
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
         let statistics = BehaviourStatistics(generator: generator, maxSteps: maxSteps,
                                              selection: ActionSelection(sampleSeed: sampleSeed),
