@@ -112,9 +112,9 @@ struct ModelComparisonTests {
     func stats() throws {
         let scratch = try ScratchFolder(); defer { scratch.remove() }
         let models = try Self.checkpoints(scratch)
-        let seeds = Array(Int32(1000)...Int32(1011))
+        let seeds = Array(Int32(1000)...Int32(1039))
         let out = scratch.file("out")
-        let job = StatsJob(seeds: seeds, seedsText: "1000..1011", maxSteps: 64, features: ["euc_dist_cheese_top_right"], out: out)
+        let job = StatsJob(seeds: seeds, seedsText: "1000..1039", maxSteps: 64, features: ["euc_dist_cheese_top_right"], out: out)
         let results = try job.run(models: models, renderer: try SharedFixtures.renderer())
         #expect(results.map(\.model.name) == ["agent_step_2.pth", "agent_step_10.pth"])
 
@@ -138,7 +138,7 @@ struct ModelComparisonTests {
         let comparison = try CSVTable(parsing: text, file: "models.csv")
         #expect(comparison.column("model") == ["agent_step_2.pth", "agent_step_10.pth"])
         #expect(comparison.column("sha256") == models.entries.map(\.sha256))
-        #expect(comparison.column("levels") == ["12", "12"])
+        #expect(comparison.column("levels") == ["40", "40"])
         for column in ["reached_cheese_low", "p_cheese_median_high", "l1_test_accuracy", "regression_levels"] {
             #expect(comparison.columns.contains(column), "\(column)")
         }
@@ -147,6 +147,17 @@ struct ModelComparisonTests {
             let wilson = ConfidenceInterval.wilson(successes: reached, trials: seeds.count)
             let cells = ["reached_cheese", "reached_cheese_low", "reached_cheese_high"].map { row[comparison.columns.firstIndex(of: $0)!] }
             #expect(cells.map { Double($0)! } == [wilson.estimate, wilson.lower, wilson.upper])
+            // The regression figures are the model's regression.json's (empty when it fitted none).
+            let accuracy = row[comparison.columns.firstIndex(of: "l1_test_accuracy")!]
+            let regression = "\(out)/\(result.model.name)/regression.json"
+            if FileManager.default.fileExists(atPath: regression) {
+                let l1 = try #require(try Self.object(regression)["l1"] as? [String: Any])
+                let interval = try #require(l1["test_accuracy_interval"] as? [String: Any])
+                #expect(abs(Double(accuracy)! - (interval["estimate"] as? Double ?? .nan)) < 1e-12)
+            } else {
+                #expect(accuracy.isEmpty)
+                #expect(result.model.name != "agent_step_2.pth", "the bundled agent's 40 levels should be enough to fit")
+            }
         }
         // The plot holds models.csv's numbers.
         let chart = StatsJob.comparisonChart(comparison)
