@@ -1,6 +1,7 @@
 import CairoGraphics
 import Charts
 import JobSupport
+import OutputFiles
 import Statistics
 
 /// What a run over several checkpoints (`evaluate --models`, `stats --models`) measured of one of them.
@@ -79,10 +80,17 @@ public enum ModelComparisonPlot {
     }
 
     /// Writes `chart` to `path` (PNG, SVG or PDF by the extension), at least 640x480 px, wider for many models or
-    /// long tick labels (about 8 px a character).
-    public static func write(_ chart: ScatterPlot, to path: String) throws {
+    /// long tick labels (about 8 px a character), recording `provenance` and the models (file name and SHA-256
+    /// start of each, `Models`) as the file's metadata (`mazerender info` prints it).
+    public static func write(_ chart: ScatterPlot, to path: String, provenance: Provenance = Provenance(),
+                             models: [ModelList.Entry] = []) throws {
         let labels = chart.xTicks?.labels ?? []
         let slot = max(60, 8 * Double(labels.map(\.count).max() ?? 0) + 20)
-        try chart.write(to: path, width: max(640, 160 + slot * Double(labels.count)), height: 480)
+        var metadata = provenance.entries
+        if !models.isEmpty {
+            metadata.append((key: "Models", value: models.map { "\($0.name) (sha256 \($0.sha256.prefix(12)))" }
+                .joined(separator: "; ")))
+        }
+        try chart.write(to: path, width: max(640, 160 + slot * Double(labels.count)), height: 480, metadata: metadata)
     }
 }

@@ -67,7 +67,8 @@ extension StatsJob {
             try comparison.write(to: out + "/" + Self.comparisonTableName)
             let chart = Self.comparisonChart(comparison)
             for ext in ["png", "svg"] {
-                try ModelComparisonPlot.write(chart, to: "\(out)/\(Self.comparisonPlotName).\(ext)")
+                try ModelComparisonPlot.write(chart, to: "\(out)/\(Self.comparisonPlotName).\(ext)", provenance: provenance,
+                                              models: models.entries)
             }
         } catch let error as JobError {
             throw error

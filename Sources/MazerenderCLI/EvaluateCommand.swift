@@ -107,7 +107,10 @@ struct EvaluateCommand: ParsableCommand {
         print("\(results.count) model\(results.count == 1 ? "" : "s"); \(actions), at most \(maxSteps) steps")
         print(EvaluationJob.comparisonTable(results))
         if let json { try JSONFiles.write(job.json(results, source: source(modelPath: "", scale: 0)), to: json) }
-        if let plot { try ModelComparisonPlot.write(EvaluationJob.comparisonChart(results), to: plot) }
+        if let plot {
+            try ModelComparisonPlot.write(EvaluationJob.comparisonChart(results), to: plot,
+                                          provenance: Provenance(command: Invocation.arguments), models: models.entries)
+        }
         FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
     }
 }

@@ -5,6 +5,7 @@ import FoundationXML
 #endif
 import JobSupport
 import MazerenderCLI
+import OutputFiles
 import TestSupport
 import Testing
 
@@ -78,6 +79,11 @@ struct ModelsCommandTests {
                     == NSDictionary(dictionary: models[1][key] as? [String: Any] ?? [:]), "\(key)")
         }
         #expect(XMLParser(contentsOf: URL(fileURLWithPath: plot))!.parse())
+        // The plot records what made it: the command and each model.
+        let metadata = try EmbeddedMetadata.read([UInt8](try Data(contentsOf: URL(fileURLWithPath: plot))), format: .svg, path: plot)
+        let listed = metadata.first { $0.key == "Models" }?.value ?? ""
+        #expect(listed.hasPrefix("b_2.pth (sha256 12719b00af08)") && listed.contains("a_10.pth"), "\(metadata)")
+        #expect(metadata.contains { $0.key == "Command" && $0.value.contains("--models") })
     }
 
     @Test("stats --models: a re-run is refused, --overwrite replaces exactly the earlier run's files")
