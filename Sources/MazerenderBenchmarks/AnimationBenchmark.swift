@@ -3,6 +3,7 @@ import AnimationJobs
 import Foundation
 import JobSupport
 import MazeSimulation
+import PolicyAnalysis
 
 /// `mazerender benchmark animate`: a coefficient sweep of a 25x25 level's vector field (`animate --sweep
 /// cheese:coeff --from -3 --to 3 --frames 25`) timed whole against the time to compute its numbers alone (the
@@ -68,5 +69,68 @@ public enum AnimationBenchmark {
             try? FileManager.default.removeItem(atPath: job.out)
         }
         return Result(seed: seed, runs: results)
+    }
+}
+
+/// The other half of `mazerender benchmark animate`: `animate --rollout` of argmax episodes (seeds from 0 on, one
+/// after another, until they hold at least 200 steps) with 4 channel heat maps of block 2 beside each panel,
+/// timed whole against the numbers the job computes before its first frame (the episodes, the channels at every
+/// state, a vector field per distinct state of the maze); the target is again at most 2x.
+public enum RolloutAnimationBenchmark {
+    public struct Result: Sendable {
+        public var seeds: [Int32]
+        public var steps: Int
+        public var runs: [AnimationSummary]
+        private func ratio(_ s: AnimationSummary) -> Double { s.totalSeconds / max(s.numbersSeconds, 1e-9) }
+        public var medianRun: AnimationSummary { runs.sorted { ratio($0) < ratio($1) }[runs.count / 2] }
+        public var meetsTarget: Bool { ratio(medianRun) <= 2 }
+
+        public var report: String {
+            let s = medianRun
+            let ratios = runs.map { String(format: "%.2f", ratio($0)) }.joined(separator: ", ")
+            return String(format: """
+                animate benchmark: --rollout of seeds %@ (%d steps), channels 0,1,2,3, %d frames %dx%d (%@), median of %d runs
+                  numbers (episodes, channel maps, fields) %6.2f s
+                  whole job      %6.2f s   ratio %.2f (runs: %@) %@ 2
+                  inside the job: drawing %.2f s (%.0f frames/s), encoding %.2f s
+                """, Self.seedText(seeds), steps, s.frames, s.width, s.height, s.codec, runs.count, s.numbersSeconds,
+                s.totalSeconds, ratio(s), ratios, meetsTarget ? "<=" : ">", s.drawingSeconds,
+                Double(s.frames) / max(s.drawingSeconds, 1e-9), s.encodingSeconds)
+        }
+
+        private static func seedText(_ seeds: [Int32]) -> String {
+            guard let first = seeds.first, let last = seeds.last else { return "none" }
+            return seeds.count == 1 ? "\(first)" : "\(first)..\(last)"
+        }
+    }
+
+    /// Seeds from 0 whose argmax episodes (as `animate --rollout` plays them) hold at least `steps` steps in all.
+    public static func seeds(steps: Int, in context: JobContext, generator: LevelGenerator = LevelGenerator()) throws -> (seeds: [Int32], steps: Int) {
+        var seeds: [Int32] = [], total = 0
+        var seed: Int32 = 0
+        while total < steps && seed < 1000 {
+            let rollout = try Rollouts.play(generator.generate(seed: seed), variant: RolloutVariant(name: "original", edits: []),
+                                            evaluator: context.evaluator, maxSteps: 256, selection: .argmax, endOnLoop: true)
+            seeds.append(seed)
+            total += rollout.steps.count
+            seed += 1
+        }
+        return (seeds, total)
+    }
+
+    /// Runs the rollout animation `runs` times into a scratch `.mp4` deleted afterwards.
+    public static func run(in context: JobContext, steps: Int = 200, runs: Int = 3) throws -> Result {
+        let directory = NSTemporaryDirectory() + "mazerender-animate-rollout-benchmark-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (seeds, total) = try seeds(steps: steps, in: context)
+        let job = AnimationJob(mode: .rollout(AnimationJob.RolloutInsides(channels: "0,1,2,3")), seeds: seeds,
+                               out: directory + "/rollout.mp4")
+        var summaries: [AnimationSummary] = []
+        for _ in 0..<max(1, runs) {
+            summaries.append(try job.run(in: context))
+            try? FileManager.default.removeItem(atPath: job.out)
+        }
+        return Result(seeds: seeds, steps: total, runs: summaries)
     }
 }

@@ -23,8 +23,9 @@ struct BenchmarkCommand: ParsableCommand {
             attribution: integrated gradients of one observation (50 Gauss-Legendre steps) and a 25x25 value map at \
             scale 1 and 4 (random weights), and PyTorch + captum on the same observations (`--attribution-torch-script`, \
             needs torch and captum). animate: `animate --sweep cheese:coeff --from -3 --to 3 --frames 25` of a 25x25 \
-            level, the whole job against its 25 vector fields computed alone (target 2x; --runs runs, median printed; \
-            needs --model or the bundled agent).
+            level, the whole job against its 25 vector fields computed alone, and `animate --rollout` of at least 200 \
+            argmax steps with 4 channel heat maps against the numbers it computes before drawing (target 2x each; \
+            --runs runs, median printed; needs --model or the bundled agent).
             """
     )
 
@@ -132,6 +133,7 @@ struct BenchmarkCommand: ParsableCommand {
             guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
             let context = JobContext(model: try ModelLocator.load(explicit: model), renderer: try assetOptions.renderer())
             print(try AnimationBenchmark.run(in: context, runs: runs).report)
+            print(try RolloutAnimationBenchmark.run(in: context, runs: runs).report)
         }
     }
 }

@@ -15,3 +15,14 @@ func animationBenchmark() throws {
     #expect(result.report.contains("animate benchmark"))
     print(result.report)
 }
+
+@Test("animate benchmark: a rollout with 4 channel heat maps, timed whole and as its numbers")
+func rolloutAnimationBenchmarkShape() throws {
+    let result = try RolloutAnimationBenchmark.run(in: SharedFixtures.context(), steps: 5, runs: 1)
+    #expect(result.steps >= 5)
+    #expect(result.seeds.first == 0)
+    let run = try #require(result.runs.first)
+    #expect(run.numbersSeconds > 0 && run.totalSeconds >= run.numbersSeconds)
+    #expect(run.frames > result.steps)
+    #expect(result.report.contains("--rollout of seeds"))
+}
