@@ -181,7 +181,7 @@ struct VideoEncoderTests {
         }
     }
 
-    @Test("WebM is VP9 when libvpx-vp9 is available, else a clear error", .timeLimit(.minutes(1)))
+    @Test("WebM is VP9 when libvpx-vp9 is available, else a clear error", .timeLimit(.minutes(5)))
     func webm() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
