@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "MazeRenderingTests", dependencies: [
             "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "TestSupport",
         ], exclude: ["Golden"]),
-        .testTarget(name: "JobSupportTests", dependencies: ["JobSupport", "OutputFiles", "TestSupport"]),
+        .testTarget(name: "JobSupportTests", dependencies: ["JobSupport", "MazeObservation", "OutputFiles", "TestSupport"]),
         .testTarget(name: "FigureJobsTests", dependencies: [
             "FigureJobs", "JobSupport", "MazeRendering", "CairoGraphics", "MazeObservation", "ImpalaPolicy", "OutputFiles",
             "TestSupport",
@@ -172,7 +172,7 @@ let package = Package(
             "TestSupport",
         ]),
         .testTarget(name: "ExperimentJobsTests", dependencies: [
-            "ExperimentJobs", "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation",
+            "ExperimentJobs", "Charts", "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation",
             "OutputFiles", "PolicyAnalysis", "PolicyExperiments", "Statistics", "TestSupport",
         ]),
         .testTarget(name: "AttributionJobsTests", dependencies: ["AttributionJobs", "JobSupport", "MazeSimulation", "TestSupport"]),

@@ -42,6 +42,8 @@ public struct EvaluationJob: Job {
         public var anywhere: (reached: Int, total: Int)
         public var topRightFirst: (count: Int, eligible: Int)
         public var decision: (seeds: Int, medianOriginal: Double, medianPatched: Double, rose: Int)
+        /// P(toward cheese) at each decision square, without and with the patch (the medians' values, level order).
+        public var decisionProbabilities: (original: [Double], patched: [Double]) = ([], [])
 
         /// The report as an aligned text table.
         public var table: String {
@@ -133,7 +135,8 @@ public struct EvaluationJob: Job {
             inDistributionBySize: bySize,
             anywhere: (anywhere.filter(\.reachedCheese).count, anywhere.count),
             topRightFirst: (first, eligible),
-            decision: (original.count, Self.median(original), Self.median(patched), rose))
+            decision: (original.count, Self.median(original), Self.median(patched), rose),
+            decisionProbabilities: (original, patched))
     }
 
     static func median(_ values: [Double]) -> Double {

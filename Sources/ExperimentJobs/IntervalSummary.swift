@@ -51,6 +51,27 @@ struct IntervalSummary: Encodable, Sendable {
         return text + "\n" + Self.methods + "\n"
     }
 
+    /// The entries as `summary.json` writes them (`{"quantity", "n", "successes"?, "rate"?, "mean"?, "median"?}`,
+    /// each interval `{"estimate", "lower", "upper", "n", "level", "method"}`), non-finite numbers as null.
+    var jsonValue: JSONValue {
+        func number(_ value: Double) -> JSONValue { value.isFinite ? .double(value) : .null }
+        func interval(_ value: ConfidenceInterval) -> JSONValue {
+            .object([("estimate", number(value.estimate)), ("lower", number(value.lower)), ("upper", number(value.upper)),
+                     ("n", .int(value.n)), ("level", .double(value.level)), ("method", .string(value.method))])
+        }
+        return .array(entries.map { entry in
+            var members: [(String, JSONValue)] = [("quantity", .string(entry.quantity)), ("n", .int(entry.n))]
+            if let successes = entry.successes { members.append(("successes", .int(successes))) }
+            for (key, value) in [("rate", entry.rate), ("mean", entry.mean), ("median", entry.median)] {
+                if let value { members.append((key, interval(value))) }
+            }
+            return .object(members)
+        })
+    }
+
+    /// The entry for `quantity`, if any.
+    subscript(quantity: String) -> Entry? { entries.first { $0.quantity == quantity } }
+
     /// Pretty, key-sorted JSON (non-finite numbers as strings), ending in a newline.
     static func json(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()

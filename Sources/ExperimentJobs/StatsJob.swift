@@ -32,6 +32,9 @@ public struct StatsJob: Job {
     public var features: [String]?
     /// The output folder.
     public var out: String
+    /// Whether a failed or stopped run keeps its journal and `run.json` for `resume` (the default); false removes
+    /// them, as a part of a `run(models:...)` run does.
+    public var keepsJournal = true
 
     public init(seeds: [Int32], seedsText: String, shard: Shard? = nil, generator: LevelGenerator = LevelGenerator(),
                 maxSteps: Int = 256, sampleSeed: UInt32? = nil, coefficients: [Float] = [-1], resume: Bool = false,
@@ -67,17 +70,29 @@ public struct StatsJob: Job {
     /// Computes the rows and writes `out`, reporting seeds done. `run.json` records the context's model path and
     /// SHA-256. - Returns: the table written. - Throws: `JobError` naming the folder or the seed.
     public func run(in context: JobContext, progress: JobProgress.Handler? = nil) throws -> CSVTable {
+        try runAnalysing(in: context, progress: progress).table
+    }
+
+    /// `run(in:progress:)` with the analysis `StatsReport` wrote (nil for a shard, without `features`, or with
+    /// too few levels for the regressions).
+    func runAnalysing(in context: JobContext, progress: JobProgress.Handler?) throws
+        -> (table: CSVTable, analysis: BehaviourAnalysis?) {
         let model = StatsRun.Model(path: context.modelPath ?? "(not from a file)", sha256: context.modelSHA256 ?? "")
         return try run(network: context.network, renderer: context.renderer, model: model,
                        provenance: context.provenance, to: out, progress: JobProgress.counter(progress, unit: "seeds"))
     }
 
+    /// What `run.json` records of this run with `model`.
+    func runDescription(model: StatsRun.Model) -> StatsRun {
+        StatsRun(seeds: seedsText, shard: shard, maxSteps: maxSteps, sample: sampleSeed, coefficients: coefficients,
+                 model: model, columns: BehaviourRow.columns(coefficients: coefficients))
+    }
+
     private func run(network: ImpalaNetwork, renderer: ObservationRenderer, model: StatsRun.Model,
-                     provenance: Provenance, to directory: String, progress: ((Int, Int) -> Void)?) throws -> CSVTable {
+                     provenance: Provenance, to directory: String, progress: ((Int, Int) -> Void)?) throws
+        -> (table: CSVTable, analysis: BehaviourAnalysis?) {
         try validate()
-        let columns = BehaviourRow.columns(coefficients: coefficients)
-        let info = StatsRun(seeds: seedsText, shard: shard, maxSteps: maxSteps, sample: sampleSeed,
-                            coefficients: coefficients, model: model, columns: columns)
+        let info = runDescription(model: model), columns = info.columns
         let journalPath = directory + "/" + Self.journalName, runPath = directory + "/" + Self.runName
         var finished: [Int32: [String]] = [:]
         let unfinished = FileManager.default.fileExists(atPath: journalPath)
@@ -91,11 +106,14 @@ public struct StatsJob: Job {
         }
         let folder = try RunFolder(directory, job: shard == nil ? "stats" : "stats shard \(shard!)", settings: info.json,
                                    provenance: provenance.describing(seeds: seedsText, patches: coefficients.map { "cheese:coeff=\($0)" }),
-                                   existing: unfinished ? .resume : existing, resumable: true)
-        // A failed or interrupted run keeps its journal (and run.json) for `resume`.
-        defer { folder.abandonIfUnfinished(keeping: [Self.journalName]) }
+                                   existing: unfinished ? .resume : existing, resumable: keepsJournal)
+        // A failed or interrupted run keeps its journal (and run.json) for `resume`, unless it is a part.
+        defer { folder.abandonIfUnfinished(keeping: keepsJournal ? [Self.journalName] : []) }
 
         let todo = shardSeeds.filter { finished[$0] == nil }
+        // A part's journal goes with a signal (registered before it exists, so there is no moment it would stay).
+        let journalToken = keepsJournal ? -1 : InterruptCleanup.removeOnInterrupt(journalPath)
+        defer { InterruptCleanup.forget(journalToken) }
         let journal = try Journal(path: journalPath, columns: columns)
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
         let statistics = BehaviourStatistics(generator: generator, maxSteps: maxSteps,
@@ -118,14 +136,18 @@ public struct StatsJob: Job {
         } catch {
             // Say what stays: the journal of the levels done, for `resume`.
             let failure = (error as? JobError) ?? JobError("\(error)")
+            guard keepsJournal else { throw failure }
             throw failure.suffixed("; kept \(directory)/\(Self.journalName) (\(finished.count) of \(shardSeeds.count) levels done) and \(Self.runName): the same command with \(setting: .resume) continues")
         }
         let table = CSVTable(columns: columns, rows: shardSeeds.map { finished[$0]! })
         do { try table.write(to: directory + "/" + Self.tableName) } catch { throw JobError("\(error)") }
         journal.remove()
-        if shard == nil, let features { try StatsReport.write(table: table, run: info, features: features, to: directory) }
+        var analysis: BehaviourAnalysis?
+        if shard == nil, let features {
+            analysis = try StatsReport.write(table: table, run: info, features: features, to: directory)
+        }
         try folder.finish()
-        return table
+        return (table, analysis)
     }
 
     /// Rows already in an interrupted run's journal, by seed; a last line cut off mid-write is ignored.

@@ -80,6 +80,17 @@ public struct JobProgress: Sendable, Equatable {
     /// The one progress callback every job takes.
     public typealias Handler = @Sendable (JobProgress) -> Void
 
+    /// `handler` with each report's phase put after `prefix` (`model_5.pth`, `model_5.pth: decision-square`), for
+    /// a job run once per model of a `ModelList` (nil when there is no handler).
+    public static func prefixed(_ handler: Handler?, _ prefix: String) -> Handler? {
+        guard let handler else { return nil }
+        return { progress in
+            if progress.note != nil { return handler(progress) }
+            handler(JobProgress(done: progress.done, total: progress.total, unit: progress.unit,
+                                phase: prefix + (progress.phase.map { ": " + $0 } ?? "")))
+        }
+    }
+
     /// A `(done, total)` counter over `handler`, for loops that count one unit (nil when there is no handler).
     public static func counter(_ handler: Handler?, unit: String, phase: String? = nil) -> (@Sendable (Int, Int) -> Void)? {
         guard let handler else { return nil }

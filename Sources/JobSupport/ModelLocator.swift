@@ -47,7 +47,13 @@ public enum ModelLocator {
     /// Loads the checkpoint `modelURL(explicit:)` names, with the SHA-256 of the bytes it was read from.
     /// - Throws: `JobError` naming the file and the problem; never returns a digest of data it could not read.
     public static func load(explicit: String?) throws(JobError) -> LoadedModel {
-        let url = try modelURL(explicit: explicit)
+        try load(contentsOf: try modelURL(explicit: explicit))
+    }
+
+    /// Loads the checkpoint at `url` (never running code from it: `ImpalaNetwork` reads tensors only), with the
+    /// SHA-256 of the bytes it was read from.
+    /// - Throws: `JobError` (about no setting) naming the file and the problem.
+    public static func load(contentsOf url: URL) throws(JobError) -> LoadedModel {
         let bytes: Data
         do {
             bytes = try Data(contentsOf: url)

@@ -74,7 +74,7 @@ public final class RunFolder: @unchecked Sendable {
         self.provenance = provenance
         self.foreign = foreign
         started = Date()
-        try writeManifest(files: nil)
+        try writeManifest(files: [], finished: false)
         if !resumable { interruptToken = InterruptCleanup.removeOnInterrupt(path + "/" + Self.manifestName) }
     }
 
@@ -82,9 +82,15 @@ public final class RunFolder: @unchecked Sendable {
     public func finish() throws(JobError) {
         let files = Self.files(in: path).filter { !foreign.contains($0) && $0 != Self.manifestName }
         InterruptCleanup.forget(interruptToken)
-        try writeManifest(files: files)
+        try writeManifest(files: files, finished: true)
         directory.keep()
         finished = true
+    }
+
+    /// Records the files written so far in `run.json` while the run goes on (it stays unfinished), so that a run
+    /// of several parts stopped by a signal leaves a `run.json` that lists the finished parts for `overwrite`.
+    public func record() throws(JobError) {
+        try writeManifest(files: writtenFiles, finished: false)
     }
 
     /// The files this run has written so far (relative paths, sorted; `run.json` excluded).
@@ -107,7 +113,7 @@ public final class RunFolder: @unchecked Sendable {
         if keeping.isEmpty { directory.discard() } else { directory.keep() }
     }
 
-    private func writeManifest(files: [String]?) throws(JobError) {
+    private func writeManifest(files: [String], finished: Bool) throws(JobError) {
         var members: [(String, JSONValue)] = [
             ("mazerender", .string(provenance.version)),
             ("job", .string(job)),
@@ -118,9 +124,9 @@ public final class RunFolder: @unchecked Sendable {
             ])),
             ("settings", settings),
             ("started", .string(Self.timestamp(started))),
-            ("finished", files == nil ? .null : .string(Self.timestamp(Date()))),
+            ("finished", finished ? .string(Self.timestamp(Date())) : .null),
         ]
-        members.append(("files", files.map { .array($0.map { .string($0) }) } ?? .array([])))
+        members.append(("files", .array(files.map { .string($0) })))
         do {
             try OutputFile.write(Array((JSONValue.object(members).indentedText + "\n").utf8),
                                  to: path + "/" + Self.manifestName)

@@ -21,6 +21,12 @@ struct EvaluateCommand: ParsableCommand {
             [{sizes, reached, total, fraction}] for maze sizes 3-13, 15-17 and 19-25}, cheese_anywhere {reached, total, \
             fraction}, top_right_first {count, eligible, fraction}, decision_square {seeds, patch, median_p_cheese, \
             median_p_cheese_patched, rose, rose_fraction}; null where a fraction or median is undefined.
+
+            --models FILE... or --models FOLDER evaluates each checkpoint in turn, exactly as alone, and prints one \
+            row per model (file name, SHA-256, each rate as k/n = estimate [95 % Wilson interval], the medians with \
+            95 % bootstrap intervals). --json then writes {"models": [{model, sha256, path, the fields above, \
+            intervals: [{quantity, n, successes, rate|mean|median: {estimate, lower, upper, n, level, method}}]}]}; \
+            --plot FILE draws each model's success rates with their intervals.
             """
     )
 
@@ -41,23 +47,40 @@ struct EvaluateCommand: ParsableCommand {
     var sample: UInt32? = nil
     @Option(help: ArgumentHelp("Also write the report as JSON to this file.", valueName: "file"))
     var json: String?
-    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: ArgumentHelp("With --models: also draw each model's in-distribution and cheese-anywhere success rate with its 95 % Wilson interval (PNG, SVG or PDF by the extension; 640x480 px or wider for many models).",
+                               valueName: "file"))
+    var plot: String?
+    @OptionGroup var modelOptions: ModelChoiceOptions
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard maxSteps >= 1 else { throw ValidationError("--max-steps \(maxSteps) must be at least 1") }
         guard randRegion >= 0 else { throw ValidationError("--rand-region \(randRegion) is negative") }
-        if let json {
-            do { try OutputCheck.writable(json, setting: .json) } catch { throw usageError(error) }
+        if plot != nil, modelOptions.isSingle {
+            throw ValidationError("--plot draws the comparison of several checkpoints; give --models too")
+        }
+        for (path, setting) in [(json, JobSetting.json), (plot, .plot)] {
+            guard let path else { continue }
+            do { try OutputCheck.writable(path, setting: setting) } catch { throw usageError(error) }
         }
     }
 
+    var job: EvaluationJob {
+        EvaluationJob(inDistributionSeeds: inDistributionSeeds.seeds, randRegion: randRegion, anywhereSeeds: seeds.seeds,
+                      decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps, selection: ActionSelection(sampleSeed: sample))
+    }
+
+    /// The seed lists as given, for the JSON report.
+    func source(modelPath: String, scale: Int) -> EvaluationJob.ReportSource {
+        EvaluationJob.ReportSource(modelPath: modelPath, scale: scale, seeds: seeds.text,
+                                   inDistributionSeeds: inDistributionSeeds.text, decisionSeeds: decisionSeeds.text)
+    }
+
     func run() throws {
+        guard modelOptions.isSingle else { return try runModels() }
         let context = try modelOptions.context(assetOptions)
         let network = context.network, modelPath = context.modelPath ?? ""
-        let job = EvaluationJob(inDistributionSeeds: inDistributionSeeds.seeds, randRegion: randRegion,
-                                anywhereSeeds: seeds.seeds, decisionSeeds: decisionSeeds.seeds, maxSteps: maxSteps,
-                                selection: ActionSelection(sampleSeed: sample))
+        let job = self.job
         let started = Date()
         let progress = CountProgress(name: "evaluate", unit: "levels")
         let report = try job.run(in: context, progress: progress.handler)
@@ -66,11 +89,25 @@ struct EvaluateCommand: ParsableCommand {
         print("model: \(modelPath) (scale \(network.scale)); \(actions), at most \(maxSteps) steps")
         print(report.table)
         if let json {
-            let source = EvaluationJob.ReportSource(
-                modelPath: modelPath, scale: network.scale,
-                seeds: seeds.text, inDistributionSeeds: inDistributionSeeds.text, decisionSeeds: decisionSeeds.text)
-            try JSONFiles.write(job.json(report, source: source), to: json)
+            try JSONFiles.write(job.json(report, source: source(modelPath: modelPath, scale: network.scale)), to: json)
         }
+        FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
+    }
+
+    /// `--models`: every checkpoint checked first, then evaluated in turn; one row each.
+    func runModels() throws {
+        let models = try modelOptions.resolve()
+        let renderer = try assetOptions.renderer()
+        let started = Date()
+        let progress = CountProgress(name: "evaluate", unit: "levels")
+        let results = try job.run(models: models, renderer: renderer, command: Invocation.arguments,
+                                  progress: progress.handler)
+        progress.finish()
+        let actions = sample.map { "actions sampled from seed \($0)" } ?? "argmax actions"
+        print("\(results.count) model\(results.count == 1 ? "" : "s"); \(actions), at most \(maxSteps) steps")
+        print(EvaluationJob.comparisonTable(results))
+        if let json { try JSONFiles.write(job.json(results, source: source(modelPath: "", scale: 0)), to: json) }
+        if let plot { try ModelComparisonPlot.write(EvaluationJob.comparisonChart(results), to: plot) }
         FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
     }
 }

@@ -7,16 +7,23 @@ import ModelFiles
 
 /// `--model FILE`: the policy checkpoint (default: the bundled agent, when one is installed).
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Policy checkpoint: .pth (zip or legacy) or .safetensors (default: $MAZERENDER_MODEL, else the bundled agent Assets/agent/maze-rr5-scale1.pth).")
+    static let help = ArgumentHelp("Policy checkpoint: .pth (zip or legacy) or .safetensors (default: $MAZERENDER_MODEL, else the bundled agent Assets/agent/maze-rr5-scale1.pth).")
+
+    @Option(help: help)
     var model: String?
 
     /// The context every job runs in: this checkpoint (with its SHA-256) and the renderer `assets` names.
-    func context(_ assets: AssetOptions) throws -> JobContext {
+    func context(_ assets: AssetOptions) throws -> JobContext { try Self.context(model: model, assets) }
+
+    static func context(model: String?, _ assets: AssetOptions) throws -> JobContext {
         JobContext(model: try ModelLocator.load(explicit: model), renderer: try assets.renderer(),
                    command: Invocation.arguments)
     }
 
-    func validate() throws {
+    func validate() throws { try Self.requireCheckpoint(model) }
+
+    /// Refuses a missing `--model` when there is no default checkpoint either.
+    static func requireCheckpoint(_ model: String?) throws {
         if model == nil, ModelLocator.defaultModelURL() == nil {
             throw ValidationError("--model FILE is required: the bundled agent (\(ModelLocator.bundledRelativePath)) was not found and $\(ModelLocator.environmentVariable) is not set")
         }

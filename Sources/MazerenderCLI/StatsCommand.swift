@@ -31,6 +31,13 @@ public struct StatsRunCommand: ParsableCommand {
             Sharding: --shard K/N runs the K-th of N contiguous blocks of --seeds (also read from a Slurm job \
             array's environment; for a Kubernetes Indexed Job give --shard auto/N); combine the folders with \
             `mazerender stats merge`. An interrupted run keeps seeds.partial.csv; run again with --resume.
+
+            --models FILE... or --models FOLDER runs once per checkpoint into --out/<checkpoint file name>/ (each \
+            exactly what a run with that --model writes), then writes --out/models.csv (one row per model: model, \
+            sha256, scale, levels, each rate of summary.md as Q, Q_low, Q_high, Q_n, each mean and median as \
+            Q_mean, Q_mean_low, ..., Q_median_high, Q_n, then regression_levels and the L1 test and majority \
+            baseline accuracies with their 95 % intervals) and models.png / models.svg; --out/run.json lists every \
+            file. Not with --shard or --resume: a stopped run of several models starts again with --overwrite.
             """
     )
 
@@ -56,7 +63,7 @@ public struct StatsRunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Features of the maximum-likelihood regression (default: the four the posts claim).",
                                valueName: "a,b,c"))
     var features = BehaviourAnalysis.claimedFeatures.joined(separator: ",")
-    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var modelOptions: ModelChoiceOptions
     @OptionGroup var assetOptions: AssetOptions
 
     public init() {}
@@ -113,10 +120,15 @@ public struct StatsRunCommand: ParsableCommand {
     }
 
     public func validate() throws {
-        do { try job.validate() } catch { throw usageError(error) }
+        do {
+            if modelOptions.isSingle { try job.validate() } else { try job.validateForModels() }
+        } catch {
+            throw usageError(error)
+        }
     }
 
     public func run() throws {
+        guard modelOptions.isSingle else { return try runModels() }
         // run.json records the SHA-256 of the bytes the network was read from.
         let context = try modelOptions.context(assetOptions)
         let job = try self.job
@@ -129,6 +141,21 @@ public struct StatsRunCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         print(String(format: "wrote %@/%@: %d seeds in %.1f s (%.1f seeds/s)", out, StatsJob.tableName,
                      table.rows.count, seconds, Double(table.rows.count) / max(seconds, 1e-9)))
+    }
+}
+
+extension StatsRunCommand {
+    /// `--models`: every checkpoint checked first, then a stats run each, then the comparison.
+    func runModels() throws {
+        let models = try modelOptions.resolve()
+        let renderer = try assetOptions.renderer()
+        let job = try self.job
+        let started = Date()
+        let reporter = CountProgress(name: "stats", unit: "seeds")
+        let results = try job.run(models: models, renderer: renderer, command: Invocation.arguments, progress: reporter.handler)
+        reporter.finish()
+        print(String(format: "wrote %@/%@: %d model%@, %d seeds each, in %.1f s", out, StatsJob.comparisonTableName,
+                     results.count, results.count == 1 ? "" : "s", job.seeds.count, Date().timeIntervalSince(started)))
     }
 }
 

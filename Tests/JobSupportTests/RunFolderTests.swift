@@ -129,6 +129,23 @@ struct RunFolderTests {
         #expect(try Self.manifest(resumable)["files"] as? [String] == ["seeds.partial.csv"])
     }
 
+    @Test("record() lists the parts finished so far in the unfinished run.json, so overwrite can clear them")
+    func recordListsFinishedParts() throws {
+        let scratch = try ScratchFolder(); defer { scratch.remove() }
+        let out = scratch.file("run")
+        do {
+            let folder = try Self.open(out)
+            try Self.write("a", out + "/a.pth/seeds.csv")
+            try folder.record()
+            // As a signal would leave it: run.json and the first part.
+        }
+        let manifest = try Self.manifest(out)
+        #expect(manifest["finished"] is NSNull && manifest["files"] as? [String] == ["a.pth/seeds.csv"])
+        let again = try Self.open(out, .overwrite)
+        #expect(RunFolder.files(in: out) == ["run.json"])
+        try again.finish()
+    }
+
     @Test func seedsAreRecordedAsCompactRanges() {
         #expect(RunSettings.seedsText([0, 1, 2, 3, 7, 9, 10]) == "0..3,7,9,10")
         #expect(RunSettings.seedsText([5]) == "5")

@@ -162,7 +162,7 @@ struct DocumentationExampleTests {
     }
 
     /// A scratch folder where `mazerender` and `.build/release/mazerender` are the built program and
-    /// `Templates/` is the package's.
+    /// `Templates/` and `Assets/agent/` are the package's.
     static func workspace() throws -> ScratchFolder {
         let executable = try #require(InterruptTests.executable, "mazerender is not built beside the tests")
         let scratch = try ScratchFolder("mazerender-doc-examples")
@@ -172,6 +172,10 @@ struct DocumentationExampleTests {
         try manager.createSymbolicLink(atPath: scratch.file("bin/mazerender"), withDestinationPath: executable)
         try manager.createSymbolicLink(atPath: scratch.file(".build/release/mazerender"), withDestinationPath: executable)
         try manager.createSymbolicLink(atPath: scratch.file("Templates"), withDestinationPath: PackagePaths.templateDirectory.path)
+        // The bundled agent's folder, for examples that name checkpoints by path (`--models Assets/agent/`).
+        try manager.createDirectory(atPath: scratch.file("Assets"), withIntermediateDirectories: true)
+        try manager.createSymbolicLink(atPath: scratch.file("Assets/agent"),
+                                       withDestinationPath: PackagePaths.root.appendingPathComponent("Assets/agent").path)
         return scratch
     }
 

@@ -18,5 +18,14 @@ public struct ScratchFolder: Sendable {
     /// Every entry, hidden ones (temporary files) included, sorted.
     public func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
 
+    /// A new sub-folder `name` holding a copy of each file under its new name (checkpoints for `--models`).
+    /// - Returns: the sub-folder's path.
+    public func folder(_ name: String, copying files: [(name: String, from: String)]) throws -> String {
+        let folder = file(name)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for copy in files { try FileManager.default.copyItem(atPath: copy.from, toPath: folder + "/" + copy.name) }
+        return folder
+    }
+
     public func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
