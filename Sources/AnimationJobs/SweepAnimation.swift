@@ -71,12 +71,6 @@ public struct SweepNumbers: Sendable {
     /// "cells": [{"x", "y", "probs": {left, down, up, right, noop}}]}]}]}`, cells as `VectorFieldData` lists them
     /// (maze coordinates, bottom row first); with a diff each seed also has "original_cells".
     func json(sweep: AnimationJob.Sweep, model: String?) -> JSONValue {
-        func cells(_ field: VectorField) -> JSONValue {
-            .array(field.positions.indices.map { i in
-                .object([("x", .int(field.positions[i].x)), ("y", .int(field.positions[i].y)),
-                         ("probs", .object(ActionGroup.allCases.enumerated().map { ($1.rawValue, .float(field.distributions[i].groups[$0])) }))])
-            })
-        }
         let frameValues: [JSONValue] = frames.enumerated().map { index, frame in
             let perSeed: [JSONValue] = seeds.indices.map { s in
                 let field = frame.fields[s], square = field.decisionSquareProbabilities
@@ -85,9 +79,9 @@ public struct SweepNumbers: Sendable {
                     ("decision_square", square.map { .pair($0.square.x, $0.square.y) } ?? .null),
                     ("p_cheese", square.map { .float($0.towardCheese) } ?? .null),
                     ("p_top_right", square.map { .float($0.towardTopRight) } ?? .null),
-                    ("cells", cells(field)),
+                    ("cells", fieldCellsJSON(field)),
                 ]
-                if let originals { members.append(("original_cells", cells(originals[s]))) }
+                if let originals { members.append(("original_cells", fieldCellsJSON(originals[s]))) }
                 return .object(members)
             }
             return .object([("frame", .int(index)), ("value", .double(frame.value)), ("caption", .string(frame.caption)),
