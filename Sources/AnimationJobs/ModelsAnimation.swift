@@ -156,38 +156,14 @@ struct ModelsAnimation {
                                              progress: progress)
         let numbersSeconds = (clock.now - started).seconds
         let side = Double(job.panelSide ?? 256)
-        let figures = FigureRenderer(sprites: sprites, mazeCache: MazeViewCache())
-        let figureLayout = figures.layout(of: figure(0, numbers: numbers, side: side))
-        let chartHeight = max(220, (0.75 * side).rounded())
-        let width = Int(max(figureLayout.width, 560)), height = Int(figureLayout.height + chartHeight)
-        let video = try CanvasVideo(path: job.out, width: width, height: height, fps: job.fps,
-                                    metadata: provenance(), pipelined: job.pipelined)
-        do {
-            let chart = ModelSeriesChart(numbers: numbers)
-            let chartRect = Rect(x: 0, y: figureLayout.height, width: Double(video.width), height: chartHeight)
-            var drawing = Duration.zero
-            for index in numbers.models.indices {
-                try checkCancelled(cancellation)
-                let drawStart = clock.now
-                let canvas = video.canvas
-                canvas.paint(.white)
-                try canvas.withSavedState { () throws in
-                    canvas.translate(x: ((Double(video.width) - figureLayout.width) / 2).rounded(), y: 0)
-                    try figures.draw(figure(index, numbers: numbers, side: side), layout: figureLayout, on: canvas)
-                }
-                chart.draw(upTo: index, on: canvas, in: chartRect)
-                try canvas.checkStatus()
-                drawing += clock.now - drawStart
-                try video.appendFrame(observer: frameObserver)
-                progress?(JobProgress(done: index + 1, total: numbers.models.count, unit: "frames", phase: "video"))
-            }
-            let data = job.data.map { _ in numbers.json(series: series) }
-            return try job.finish(video, data: data, numbersSeconds: numbersSeconds, drawingSeconds: drawing.seconds,
-                                  started: started, notes: chart.notes)
-        } catch {
-            video.cancel()
-            throw error
-        }
+        let chart = ModelSeriesChart(numbers: numbers)
+        let frames = FiguresOverChart(job: job, sprites: sprites, first: figure(0, numbers: numbers, side: side),
+                                      chartHeight: max(220, (0.75 * side).rounded()), minimumWidth: 560)
+        return try frames.encode(
+            frames: numbers.models.count, metadata: provenance(),
+            figure: { figure($0, numbers: numbers, side: side) }, chart: { chart.draw(upTo: $0, on: $1, in: $2) },
+            data: { numbers.json(series: series) }, notes: chart.notes, numbersSeconds: numbersSeconds,
+            started: started, progress: progress, cancellation: cancellation, frameObserver: frameObserver)
     }
 
     /// Model `index`'s panels: each seed's field (white arrows), the decision square dotted red; the model's

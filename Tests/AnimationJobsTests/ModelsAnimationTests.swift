@@ -97,13 +97,7 @@ struct ModelsAnimationTests {
             let expected = try #require(try AnimationFixtures.json(single)["cells"] as? [[String: Any]])
             let seed = try #require((model["seeds"] as? [[String: Any]])?.first)
             let cells = try #require(seed["cells"] as? [[String: Any]])
-            #expect(cells.count == expected.count)
-            var largest = 0.0
-            for (cell, reference) in zip(cells, expected) {
-                #expect(cell["x"] as? Int == reference["x"] as? Int && cell["y"] as? Int == reference["y"] as? Int)
-                let p = try #require(cell["probs"] as? [String: Double]), q = try #require(reference["probs"] as? [String: Double])
-                for key in ["left", "down", "up", "right", "noop"] { largest = max(largest, abs(p[key]! - q[key]!)) }
-            }
+            let largest = try AnimationFixtures.largestDifference(cells, expected)
             #expect(largest <= 1e-5, "\(path): max |dp| \(largest)")
             if let square = seed["decision_square"] as? [Int], let pCheese = seed["p_cheese"] as? Double {
                 let cell = try #require(cells.first { $0["x"] as? Int == square[0] && $0["y"] as? Int == square[1] })
