@@ -85,10 +85,12 @@ let package = Package(
             "MazeSimulation", "OutputFiles", "PolicyAnalysis", "VideoEncoding",
         ]),
         // `mazerender animate`: videos whose frames vary one thing (a patch parameter swept, a rollout with the
-        // network's insides), drawn whole on a canvas over VideoJobs' `CanvasVideo`.
+        // network's insides, the checkpoint: `evaluate`'s success rate from ExperimentJobs), drawn whole on a
+        // canvas over VideoJobs' `CanvasVideo`.
         .target(name: "AnimationJobs", dependencies: [
-            "JobSupport", "VideoJobs", "ActivationPatching", "CairoGraphics", "Charts", "ImpalaPolicy", "MazeRendering",
-            "MazeSimulation", "OutputFiles", "PolicyAnalysis", "PolicyExperiments",
+            "JobSupport", "VideoJobs", "ExperimentJobs", "ActivationPatching", "CairoGraphics", "Charts", "ImpalaPolicy",
+            "MazeObservation", "MazeRendering", "MazeSimulation", "OutputFiles", "PolicyAnalysis", "PolicyExperiments",
+            "Statistics",
         ]),
         .target(name: "DataJobs", dependencies: [
             "JobSupport", "ActivationPatching", "ImpalaPolicy", "MazeObservation", "MazeSimulation", "ModelFiles",
@@ -184,7 +186,7 @@ let package = Package(
         .testTarget(name: "MazerenderCLITests", dependencies: [
             "MazerenderCLI", "JobSupport", "FigureJobs", "VideoJobs", "AnimationJobs", "DataJobs", "ExperimentJobs", "MazeSimulation",
             "ImpalaPolicy", "MazeObservation", "OutputFiles", "PolicyExperiments", "ActivationPatching", "PolicyAnalysis",
-            "PolicyGradients", "ModelFiles", "Tensors", "TestSupport", "Attribution",
+            "PolicyGradients", "ModelFiles", "Tensors", "TestSupport", "Attribution", "VideoEncoding",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]

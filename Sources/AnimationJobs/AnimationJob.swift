@@ -2,12 +2,14 @@ import ActivationPatching
 import Foundation
 import JobSupport
 import MazeSimulation
+import MazeObservation
 import OutputFiles
 import VideoJobs
 
 /// `mazerender animate` as a value: one video whose frames vary one thing, in one of its modes, with the numbers
 /// behind every frame optionally written beside it (`data`). Each mode is a settings value and a file of its own
-/// (`SweepAnimation.swift`, `RolloutAnimation.swift`); a new mode adds a case to `Mode` and such a file.
+/// (`SweepAnimation.swift`, `RolloutAnimation.swift`, `ModelsAnimation.swift`); a new mode adds a case to `Mode`
+/// and such a file.
 public struct AnimationJob: Job {
     /// What the frames vary.
     public enum Mode: Sendable, Equatable {
@@ -16,6 +18,10 @@ public struct AnimationJob: Job {
         case sweep(Sweep)
         /// The agent's episodes, step by step, with the vector field and channel heat maps beside each panel.
         case rollout(RolloutInsides)
+        /// One frame per checkpoint, in `ModelList` order: its vector field on each seed, and a growing chart of
+        /// its in-distribution success rate and decision-square P(toward cheese). The context's own model is not
+        /// used (`run(renderer:command:...)` needs none).
+        case models(ModelSeries)
     }
 
     /// The settings of a sweep.
@@ -90,6 +96,38 @@ public struct AnimationJob: Job {
         public static let maximumChannels = 8
     }
 
+    /// The settings of an animation over checkpoints.
+    public struct ModelSeries: Sendable, Equatable {
+        /// The checkpoints as given: files, or folders whose checkpoints come in `ModelList.ordered` order.
+        /// Resolved and checked (`ModelList.resolve`) before any frame is drawn.
+        public var checkpoints: [String]
+        /// How many in-distribution levels each model plays for its success rate: `maze_aisc` with
+        /// `randRegion`, seeds `firstLevel ..< firstLevel + levels` (the start of `evaluate`'s default set).
+        public var levels: Int
+        /// rand_region of the in-distribution levels (`evaluate --rand-region`).
+        public var randRegion: Int
+        /// Moves per episode at most (`evaluate --max-steps`).
+        public var maxSteps: Int
+
+        public init(checkpoints: [String], levels: Int = ModelSeries.defaultLevels, randRegion: Int = 5, maxSteps: Int = 256) {
+            self.checkpoints = checkpoints
+            self.levels = levels
+            self.randRegion = randRegion
+            self.maxSteps = maxSteps
+        }
+
+        /// The first in-distribution seed (`evaluate --in-distribution-seeds` starts at it too).
+        public static let firstLevel: Int32 = 1_000_000
+        /// Levels per model unless told: a Wilson interval about ±0.14 wide at a rate of 50 % (±0.08 at 90 %), at
+        /// about half a minute per scale-1 model on this machine (measured: docs/videos.md).
+        public static let defaultLevels = 50
+        /// The most levels per model.
+        public static let maximumLevels = 10_000
+
+        /// The in-distribution seeds each model plays.
+        public var levelSeeds: [Int32] { (0..<Int32(levels)).map { Self.firstLevel + $0 } }
+    }
+
     public var mode: Mode
     public var seeds: [Int32]
     public var generator: LevelGenerator
@@ -159,6 +197,17 @@ public struct AnimationJob: Job {
             if let base = sweep.base, base.kind != sweep.parameter.kind {
                 throw JobError(.patches, "'\(base)' is a \(base.kind.rawValue) patch but \(setting: .sweep) is \(sweep.parameter); give a \(sweep.parameter.kind.rawValue) patch as the base, or none")
             }
+        case let .models(series):
+            guard seeds.count <= Sweep.maximumSeeds else {
+                throw JobError(.seeds, "names \(seeds.count) seeds; an animation over models shows at most \(Sweep.maximumSeeds) side by side")
+            }
+            guard (1...ModelSeries.maximumLevels).contains(series.levels) else {
+                throw JobError(.levels, "\(series.levels) is out of range; use 1...\(ModelSeries.maximumLevels) in-distribution levels per model")
+            }
+            guard (1...10_000).contains(series.maxSteps) else {
+                throw JobError(.maxSteps, "\(series.maxSteps) is out of range; use 1...10000")
+            }
+            guard series.randRegion >= 0 else { throw JobError("rand_region \(series.randRegion) is negative") }
         case let .rollout(insides):
             guard seeds.count <= RolloutInsides.maximumSeeds else {
                 throw JobError(.seeds, "names \(seeds.count) seeds; an animated rollout plays at most \(RolloutInsides.maximumSeeds)")
@@ -186,7 +235,26 @@ public struct AnimationJob: Job {
         case let .rollout(insides):
             return try RolloutAnimation(job: self, insides: insides, context: context)
                 .run(progress: progress, cancellation: cancellation, frameObserver: frameObserver)
+        case .models:
+            return try run(renderer: context.renderer, command: context.command, progress: progress,
+                           cancellation: cancellation, frameObserver: frameObserver)
         }
+    }
+
+    /// Runs an animation over models (`Mode.models`), which needs no model of its own: the checkpoints are
+    /// resolved and checked first (one line naming the file), then each is loaded in turn.
+    /// - Throws: `JobError` about `models` (bad, missing or changed checkpoints, an empty folder) or another
+    ///   setting, before any file is opened; the network's, drawing and encoder errors.
+    public func run(renderer: ObservationRenderer, command: [String] = [], progress: JobProgress.Handler? = nil,
+                    cancellation: JobCancellation? = nil,
+                    frameObserver: ((UnsafeRawBufferPointer, _ bytesPerRow: Int) throws -> Void)? = nil) throws -> AnimationSummary {
+        try validate()
+        guard case let .models(series) = mode else {
+            throw JobError(.models, "names no checkpoints for this animation; a sweep or rollout runs in a model's context")
+        }
+        let list = try ModelList.resolve(series.checkpoints)
+        return try ModelsAnimation(job: self, series: series, list: list, renderer: renderer, command: command)
+            .run(progress: progress, cancellation: cancellation, frameObserver: frameObserver)
     }
 
     /// What the video records (as every mazerender video): version, command line, model, the seeds and the
@@ -199,6 +267,8 @@ public struct AnimationJob: Job {
             patches = ["\(sweep.parameter)=\(sweep.from)..\(sweep.to) in \(sweep.frames) frames\(base)"]
         case let .rollout(insides):
             patches = insides.patches.isEmpty ? [] : [insides.patches.map(\.description).joined(separator: ";")]
+        case .models:
+            patches = []
         }
         var entries = context.provenance.describing(seeds: Provenance.seedText(seeds), patches: patches).entries
         if let title, !title.isEmpty {

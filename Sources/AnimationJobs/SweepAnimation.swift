@@ -71,12 +71,6 @@ public struct SweepNumbers: Sendable {
     /// "cells": [{"x", "y", "probs": {left, down, up, right, noop}}]}]}]}`, cells as `VectorFieldData` lists them
     /// (maze coordinates, bottom row first); with a diff each seed also has "original_cells".
     func json(sweep: AnimationJob.Sweep, model: String?) -> JSONValue {
-        func cells(_ field: VectorField) -> JSONValue {
-            .array(field.positions.indices.map { i in
-                .object([("x", .int(field.positions[i].x)), ("y", .int(field.positions[i].y)),
-                         ("probs", .object(ActionGroup.allCases.enumerated().map { ($1.rawValue, .float(field.distributions[i].groups[$0])) }))])
-            })
-        }
         let frameValues: [JSONValue] = frames.enumerated().map { index, frame in
             let perSeed: [JSONValue] = seeds.indices.map { s in
                 let field = frame.fields[s], square = field.decisionSquareProbabilities
@@ -85,9 +79,9 @@ public struct SweepNumbers: Sendable {
                     ("decision_square", square.map { .pair($0.square.x, $0.square.y) } ?? .null),
                     ("p_cheese", square.map { .float($0.towardCheese) } ?? .null),
                     ("p_top_right", square.map { .float($0.towardTopRight) } ?? .null),
-                    ("cells", cells(field)),
+                    ("cells", fieldCellsJSON(field)),
                 ]
-                if let originals { members.append(("original_cells", cells(originals[s]))) }
+                if let originals { members.append(("original_cells", fieldCellsJSON(originals[s]))) }
                 return .object(members)
             }
             return .object([("frame", .int(index)), ("value", .double(frame.value)), ("caption", .string(frame.caption)),
@@ -118,38 +112,16 @@ struct SweepAnimation {
                                        cancellation: cancellation, progress: progress)
         let numbersSeconds = (clock.now - started).seconds
         let side = Double(job.panelSide ?? 256)
-        let renderer = FigureRenderer(sprites: sprites, mazeCache: MazeViewCache())
-        let figureLayout = renderer.layout(of: figure(numbers.frames[0], numbers: numbers, side: side))
-        let chartHeight = max(200, (0.7 * side).rounded())
-        let width = Int(max(figureLayout.width, 520)), height = Int(figureLayout.height + chartHeight)
-        let video = try CanvasVideo(path: job.out, width: width, height: height, fps: job.fps,
-                                    metadata: job.provenance(in: context), pipelined: job.pipelined)
-        do {
-            let chart = SweepChart(sweep: sweep, numbers: numbers)
-            let chartRect = Rect(x: 0, y: figureLayout.height, width: Double(video.width), height: chartHeight)
-            var drawing = Duration.zero
-            for (index, frame) in numbers.frames.enumerated() {
-                try checkCancelled(cancellation)
-                let drawStart = clock.now
-                let canvas = video.canvas
-                canvas.paint(.white)
-                try canvas.withSavedState { () throws in
-                    canvas.translate(x: ((Double(video.width) - figureLayout.width) / 2).rounded(), y: 0)
-                    try renderer.draw(figure(frame, numbers: numbers, side: side), layout: figureLayout, on: canvas)
-                }
-                chart.draw(at: frame.value, on: canvas, in: chartRect)
-                try canvas.checkStatus()
-                drawing += clock.now - drawStart
-                try video.appendFrame(observer: frameObserver)
-                progress?(JobProgress(done: index + 1, total: numbers.frames.count, unit: "frames", phase: "video"))
-            }
-            let data = job.data.map { _ in numbers.json(sweep: sweep, model: context.modelPath) }
-            return try job.finish(video, data: data, numbersSeconds: numbersSeconds, drawingSeconds: drawing.seconds,
-                                  started: started, notes: chart.notes)
-        } catch {
-            video.cancel()
-            throw error
-        }
+        let chart = SweepChart(sweep: sweep, numbers: numbers)
+        let frames = FiguresOverChart(job: job, sprites: sprites, first: figure(numbers.frames[0], numbers: numbers, side: side),
+                                      chartHeight: max(200, (0.7 * side).rounded()), minimumWidth: 520)
+        return try frames.encode(
+            frames: numbers.frames.count, metadata: job.provenance(in: context),
+            figure: { figure(numbers.frames[$0], numbers: numbers, side: side) },
+            chart: { chart.draw(at: numbers.frames[$0].value, on: $1, in: $2) },
+            data: { numbers.json(sweep: sweep, model: context.modelPath) }, notes: chart.notes,
+            numbersSeconds: numbersSeconds, started: started, progress: progress, cancellation: cancellation,
+            frameObserver: frameObserver)
     }
 
     /// One frame's panels: each seed's patched field (white arrows) or its diff against the original (lime),

@@ -8,7 +8,7 @@ public enum JobSetting: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case target, method, baseline, steps
     case attribution
     case sweep, from, to, frames, fps, data
-    case models, plot
+    case models, plot, levels
 
     /// The setting's name as a Swift caller writes it (`maxSteps`).
     public var description: String { rawValue }

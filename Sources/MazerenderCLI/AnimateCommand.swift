@@ -6,12 +6,12 @@ import JobSupport
 import MazeSimulation
 import PolicyExperiments
 
-/// `mazerender animate`: a video whose frames vary one thing. One mode per run: `--sweep KEY:PARAM` or
-/// `--rollout` (a further mode adds a flag here and a case to `AnimationJob.Mode`).
+/// `mazerender animate`: a video whose frames vary one thing. One mode per run: `--sweep KEY:PARAM`, `--rollout`
+/// or `--models` (a further mode adds a flag here and a case to `AnimationJob.Mode`).
 public struct AnimateCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "animate",
-        abstract: "Animate a patch parameter swept over a range, or a rollout with the network's insides (.mp4, .gif, .webm).",
+        abstract: "Animate a patch parameter swept over a range, a rollout with the network's insides, or a series of checkpoints (.mp4, .gif, .webm).",
         discussion: """
             --sweep KIND:KEY varies one numeric key of a patch SPEC (cheese:coeff, top-right:coeff, retarget:value, \
             retarget:default, ablate:factor, random:std, random:coeff) from --from to --to in --frames evenly spaced \
@@ -27,9 +27,20 @@ public struct AnimateCommand: ParsableCommand {
             step of the video, computed before the first frame) with a colour bar.
             Example: mazerender animate --rollout --seeds 0 --patch cheese:coeff=-1 --out inside.mp4
 
+            --models FILE... or --models FOLDER (checkpoints ordered as 'evaluate --models' orders them) shows one \
+            checkpoint per frame, 2 frames per second unless --fps says otherwise: its vector field on every seed, \
+            its file name and SHA-256 as the caption, and a chart growing frame by frame of its in-distribution \
+            success (P(reached cheese) over --levels maze_aisc levels, rand_region 5, seeds 1000000 onward, at most \
+            --max-steps moves: 'evaluate --in-distribution-seeds' on those seeds, with the 95 % Wilson interval) and \
+            the decision square's P(toward cheese) averaged over the seeds; x is the number in the file names \
+            (e.g. the training step) when each has one and they rise, else the model's place in the list. Every \
+            checkpoint is checked before the first frame.
+            Example: mazerender animate --models checkpoints/ --seeds 0,1 --out training.mp4
+
             --data FILE.json writes the numbers behind every frame (sweep: the value, and per seed the decision \
             square's probabilities and the field's cells; rollout: per step the mouse's cell, the action and each \
-            channel's min, max and colour scale). The video records its making; 'mazerender info' reads it.
+            channel's min, max and colour scale; models: per model the file, SHA-256, x, success with its interval \
+            and n, and per seed the decision square's probabilities and the field's cells). The video records its making; 'mazerender info' reads it.
             \(PatchSpec.syntaxHelp)
             """
     )
@@ -64,8 +75,11 @@ public struct AnimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rollout: channels to show, at most \(AnimationJob.RolloutInsides.maximumChannels): a list (8,55,77), cheese, effective or topK (default: the model's own top cheese channels at --layer, ranked over seeds 0..499).", valueName: "channels"))
     var channels: String?
 
-    @Option(help: "Rollout: moves per episode at most (episodes also end at the cheese, in a loop or at procgen's 500-step timeout).")
+    @Option(help: "Rollout, and --models' success levels: moves per episode at most (episodes also end at the cheese, in a loop or at procgen's 500-step timeout).")
     var maxSteps = 256
+
+    @Option(help: ArgumentHelp("With --models: in-distribution levels each model plays for its success rate, 1...\(AnimationJob.ModelSeries.maximumLevels) (maze_aisc rand_region 5, seeds 1000000 onward, as evaluate). Default: \(AnimationJob.ModelSeries.defaultLevels).", valueName: "count"))
+    var levels: Int?
 
     @Option(help: "Output video: .mp4 (H.264, plays in browsers), .gif or .webm (VP9).")
     var out: String
@@ -73,8 +87,8 @@ public struct AnimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the numbers behind every frame to this .json file.", valueName: "file.json"))
     var data: String?
 
-    @Option(help: "Frames per second (1...60).")
-    var fps = 10
+    @Option(help: ArgumentHelp("Frames per second, 1...60. Default: 10; 2 with --models (one frame per model).", valueName: "fps"))
+    var fps: Int?
 
     @Option(help: ArgumentHelp("Title above the panels, also stored in the video's metadata.", valueName: "text"))
     var title: String?
@@ -82,7 +96,7 @@ public struct AnimateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Side of each maze panel in px, 64...1024 (default 256 for a sweep, 192 for a rollout).", valueName: "px"))
     var size: Int?
 
-    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var modelOptions: ModelChoiceOptions
     @OptionGroup var level: LevelOptions
     @OptionGroup var assetOptions: AssetOptions
 
@@ -98,9 +112,27 @@ public struct AnimateCommand: ParsableCommand {
 
     /// The mode the options name. - Throws: `ValidationError` naming the option and what to give.
     func mode() throws -> AnimationJob.Mode {
+        let modes = [sweep.map { _ in "--sweep" }, rollout ? "--rollout" : nil, modelOptions.isSingle ? nil : "--models"]
+            .compactMap { $0 }
+        if modes.count > 1 {
+            throw ValidationError("\(modes.joined(separator: " and ")) are \(modes.count == 2 ? "two" : "three") modes; give one")
+        }
+        if levels != nil, modelOptions.isSingle {
+            throw ValidationError("--levels goes with --models (the success rate of each checkpoint)")
+        }
+        if !modelOptions.isSingle {
+            let others = [(from != nil, "--from"), (to != nil, "--to"), (frames != nil, "--frames"), (diff, "--diff"),
+                          (!patches.isEmpty, "--patch"), (layer != nil, "--layer"), (channels != nil, "--channels")]
+            if let other = others.first(where: \.0) {
+                throw ValidationError("\(other.1) goes with --sweep or --rollout, not --models")
+            }
+            return .models(AnimationJob.ModelSeries(checkpoints: modelOptions.models,
+                                                    levels: levels ?? AnimationJob.ModelSeries.defaultLevels,
+                                                    maxSteps: maxSteps))
+        }
         switch (sweep, rollout) {
         case (nil, false):
-            throw ValidationError("say what to animate: --sweep KIND:KEY (e.g. --sweep cheese:coeff --from -3 --to 3 --frames 25) or --rollout")
+            throw ValidationError("say what to animate: --sweep KIND:KEY (e.g. --sweep cheese:coeff --from -3 --to 3 --frames 25), --rollout or --models FILE...|FOLDER")
         case (.some, true):
             throw ValidationError("--sweep and --rollout are two modes; give one")
         case let (.some(text), false):
@@ -129,8 +161,11 @@ public struct AnimateCommand: ParsableCommand {
     /// The job these options describe (for in-process parsing tests).
     public var job: AnimationJob {
         get throws {
-            AnimationJob(mode: try mode(), seeds: seeds.seeds, generator: level.generator, fps: fps, panelSide: size,
-                         title: title, out: out, data: data)
+            let mode = try mode()
+            let defaultFPS: Int
+            if case .models = mode { defaultFPS = 2 } else { defaultFPS = 10 }
+            return AnimationJob(mode: mode, seeds: seeds.seeds, generator: level.generator, fps: fps ?? defaultFPS,
+                                panelSide: size, title: title, out: out, data: data)
         }
     }
 
@@ -138,6 +173,11 @@ public struct AnimateCommand: ParsableCommand {
         let job = try self.job
         let progress = CountProgress(name: "animate", unit: "")
         defer { progress.finish() }
+        if case .models = job.mode {
+            // No model of its own: each checkpoint of --models is checked, then loaded in turn.
+            print(try job.run(renderer: try assetOptions.renderer(), command: Invocation.arguments, progress: progress.handler).report)
+            return
+        }
         print(try job.run(in: try modelOptions.context(assetOptions), progress: progress.handler).report)
     }
 }

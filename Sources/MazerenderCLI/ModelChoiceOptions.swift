@@ -2,7 +2,7 @@ import ArgumentParser
 import JobSupport
 
 /// `--model FILE` or `--models FILE...|FOLDER`: one checkpoint, or several run one after the other and compared
-/// (`evaluate`, `stats`).
+/// (`evaluate`, `stats`; `animate` shows one per frame).
 struct ModelChoiceOptions: ParsableArguments {
     @Option(help: ModelOptions.help)
     var model: String?

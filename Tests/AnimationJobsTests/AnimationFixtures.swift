@@ -34,6 +34,19 @@ enum AnimationFixtures {
         return try #require(object as? [String: Any])
     }
 
+    /// The largest |p − q| over every cell and action of two `cells` lists (the data's and `vfield --out F.json`'s),
+    /// after checking that they list the same cells in the same order.
+    static func largestDifference(_ cells: [[String: Any]], _ expected: [[String: Any]]) throws -> Double {
+        #expect(cells.count == expected.count)
+        var largest = 0.0
+        for (cell, reference) in zip(cells, expected) {
+            #expect(cell["x"] as? Int == reference["x"] as? Int && cell["y"] as? Int == reference["y"] as? Int)
+            let p = try #require(cell["probs"] as? [String: Double]), q = try #require(reference["probs"] as? [String: Double])
+            for key in ["left", "down", "up", "right", "noop"] { largest = max(largest, abs(p[key]! - q[key]!)) }
+        }
+        return largest
+    }
+
     /// PSNR in dB of a decoded frame's RGB against a drawn frame, over the rows `rows` (all when nil).
     static func psnr(_ decoded: [UInt8], _ drawn: Frame, width: Int, rows: Range<Int>) -> Double {
         var squared = 0

@@ -79,13 +79,7 @@ struct SweepAnimationTests {
             let expected = try #require(try AnimationFixtures.json(single)["cells"] as? [[String: Any]])
             let seed = try #require((frame["seeds"] as? [[String: Any]])?.first)
             let cells = try #require(seed["cells"] as? [[String: Any]])
-            #expect(cells.count == expected.count)
-            var largest = 0.0
-            for (cell, reference) in zip(cells, expected) {
-                #expect(cell["x"] as? Int == reference["x"] as? Int && cell["y"] as? Int == reference["y"] as? Int)
-                let p = try #require(cell["probs"] as? [String: Double]), q = try #require(reference["probs"] as? [String: Double])
-                for key in ["left", "down", "up", "right", "noop"] { largest = max(largest, abs(p[key]! - q[key]!)) }
-            }
+            let largest = try AnimationFixtures.largestDifference(cells, expected)
             #expect(largest <= 1e-5, "\(spec): max |dp| \(largest)")
             // P(toward cheese) is the decision square's probability of the step on the path to the cheese.
             if let square = seed["decision_square"] as? [Int], let pCheese = seed["p_cheese"] as? Double {
