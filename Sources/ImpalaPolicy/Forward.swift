@@ -118,6 +118,12 @@ extension ImpalaNetwork {
         } else {
             x = try trunk(input, &sites, parallel: true)
         }
+        return try head(x, &sites)
+    }
+
+    /// The layers after the trunk, from `embedder.fc` on. - Parameter x: `[N, 32·scale·64]`, after
+    /// `embedder.flatten_out`'s edits.
+    func head(_ x: Tensor, _ sites: inout SiteHooks) throws -> PolicyOutput {
         var hidden = Dense.linear(x, weight: fc.weight, bias: fc.bias)
         try sites.visit("embedder.fc_out", &hidden)
         Elementwise.reluInPlace(&hidden)

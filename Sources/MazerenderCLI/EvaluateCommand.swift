@@ -71,6 +71,10 @@ struct EvaluateCommand: ParsableCommand {
                 seeds: seeds.text, inDistributionSeeds: inDistributionSeeds.text, decisionSeeds: decisionSeeds.text)
             try JSONFiles.write(job.json(report, source: source), to: json)
         }
-        FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
+        let forward = report.forward
+        FileHandle.standardError.write(Data(String(
+            format: "evaluate: %.0f s; %d forward passes over %d observations (%d incremental), %.1f%% of the direct convolution FLOPs\n",
+            Date().timeIntervalSince(started), forward.passes, forward.observations, forward.incremental,
+            100 * forward.share).utf8))
     }
 }
