@@ -9,7 +9,8 @@ Usage: python3 Scripts/bench_torch.py [--threads 2] [--repeats 7]
 
 With --observations FILE.npy (float32 [N, 3, 64, 64], as `mazerender benchmark vfield` writes them) and
 --scale S, it instead times the forward pass over exactly those observations, as one batch and in batches of
-64, and prints {"seconds": best median, "batch": the batching that gave it, ...}.
+64, and prints {"seconds": best median, "batch": the batching that gave it, ...}; with --batches 1,64 it times
+each of those batchings instead and adds {"seconds_by_batch": {"1": median, "64": median}}.
 """
 import argparse
 import json
@@ -75,11 +76,12 @@ def throughput(model, batch, repeats):
     return statistics.median(rates)
 
 
-def observations_seconds(model, observations, repeats):
-    """Median seconds to run every observation, for each batching; returns (best seconds, batch)."""
+def observations_seconds(model, observations, repeats, batches=None):
+    """Median seconds to run every observation, for each batching; returns (best seconds, batch, by batch)."""
     best = None
+    by_batch = {}
     with torch.no_grad():
-        for batch in sorted({64, len(observations)}):
+        for batch in batches or sorted({64, len(observations)}):
             chunks = [observations[i:i + batch] for i in range(0, len(observations), batch)]
             for chunk in chunks:
                 model(chunk)  # warm-up
@@ -90,9 +92,10 @@ def observations_seconds(model, observations, repeats):
                     model(chunk)
                 times.append(time.perf_counter() - start)
             seconds = statistics.median(times)
+            by_batch[str(batch)] = seconds
             if best is None or seconds < best[0]:
                 best = (seconds, batch)
-    return best
+    return best[0], best[1], by_batch
 
 
 def main():
@@ -101,6 +104,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--observations", help="float32 .npy [N, 3, 64, 64] to time instead of random batches")
     parser.add_argument("--scale", type=int, default=4, help="network scale for --observations")
+    parser.add_argument("--batches", help="comma-separated batch sizes to time --observations in (default 64 and all)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -110,10 +114,11 @@ def main():
         if array.dtype != numpy.float32 or array.ndim != 4 or tuple(array.shape[1:]) != (3, 64, 64):
             parser.error(f"--observations: expected float32 [N, 3, 64, 64], got {array.dtype} {array.shape}")
         model = ImpalaPolicy(args.scale).eval()
-        seconds, batch = observations_seconds(model, torch.from_numpy(array), args.repeats)
+        batches = [int(b) for b in args.batches.split(",")] if args.batches else None
+        seconds, batch, by_batch = observations_seconds(model, torch.from_numpy(array), args.repeats, batches)
         print(json.dumps({"implementation": "pytorch", "torch": torch.__version__, "threads": args.threads,
                           "scale": args.scale, "observations": int(array.shape[0]), "batch": batch,
-                          "seconds": seconds}))
+                          "seconds": seconds, "seconds_by_batch": by_batch}))
         return
     results = {}
     for scale in (1, 4):

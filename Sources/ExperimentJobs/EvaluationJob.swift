@@ -20,6 +20,11 @@ public struct EvaluationJob: Job {
     public var maxSteps: Int
     /// How rollouts choose actions: the most probable (the default) or draws from the policy's distribution.
     public var selection: ActionSelection
+    /// How episodes' forward passes run: `.automatic` (the default) recomputes only what changed since each
+    /// episode's previous step (`EpisodeForward`), `.ordinary` runs every layer in full; the outcomes agree.
+    public var forwardPath: ForwardPath = .automatic
+    /// Episodes played in lock step (one batched forward pass per step for all of them).
+    public var lockstepWidth = 64
 
     public init(inDistributionSeeds: [Int32], randRegion: Int = 5, anywhereSeeds: [Int32], decisionSeeds: [Int32],
                 maxSteps: Int = 500, selection: ActionSelection = .argmax) {
@@ -44,6 +49,9 @@ public struct EvaluationJob: Job {
         public var decision: (seeds: Int, medianOriginal: Double, medianPatched: Double, rose: Int)
         /// P(toward cheese) at each decision square, without and with the patch (the medians' values, level order).
         public var decisionProbabilities: (original: [Double], patched: [Double]) = ([], [])
+        /// The forward passes the evaluation ran (episodes and decision squares) and the share of the direct
+        /// convolution FLOPs they computed.
+        public var forward = ForwardStatistics()
 
         /// The report as an aligned text table.
         public var table: String {
@@ -84,27 +92,27 @@ public struct EvaluationJob: Job {
     private func run(network: ImpalaNetwork, renderer: ObservationRenderer,
                      progress: JobProgress.Handler?) throws -> Report {
         // Counts within each phase, levels as their episodes finish.
-        let counter = { (phase: String) -> (@Sendable (Int, Int, Int) -> Void)? in
+        let counter = { (phase: String) -> ((Int, Int) -> Void)? in
             guard let progress else { return nil }
-            return { _, done, total in progress(JobProgress(done: done, total: total, unit: "levels", phase: phase)) }
+            return { done, total in progress(JobProgress(done: done, total: total, unit: "levels", phase: phase)) }
         }
         let evaluator = PolicyEvaluator(network: network, renderer: renderer)
-        let plain = [RolloutVariant(name: "original")]
-
-        progress?(JobProgress(done: 0, total: inDistributionSeeds.count, unit: "levels", phase: Self.phases[0]))
-        let aisc = LevelGenerator(variant: .aisc(randRegion: randRegion))
-        // Episodes are reduced to `EpisodeOutcome` as they finish, so memory does not grow with the seed count.
-        let inDistribution = try Rollouts.map(
-            seeds: inDistributionSeeds, variants: Array(repeating: plain, count: inDistributionSeeds.count),
-            generator: aisc, evaluator: evaluator, maxSteps: maxSteps, selection: selection,
-            progress: counter(Self.phases[0]), summarize: EpisodeOutcome.init).map { $0[0] }
+        var forward = ForwardStatistics()
+        // Episodes in lock step, reduced to `EpisodeOutcome` as they finish, so memory does not grow with the
+        // seed count.
+        func outcomes(_ seeds: [Int32], _ generator: LevelGenerator, phase: String) throws -> [EpisodeOutcome] {
+            progress?(JobProgress(done: 0, total: seeds.count, unit: "levels", phase: phase))
+            let run = try Rollouts.mapLockstep(
+                seeds.count, maze: { generator.generate(seed: seeds[$0]) }, evaluator: evaluator, maxSteps: maxSteps,
+                selection: selection, path: forwardPath, width: lockstepWidth, progress: counter(phase),
+                summarize: EpisodeOutcome.init)
+            forward.add(run.statistics)
+            return run.summaries
+        }
+        let inDistribution = try outcomes(inDistributionSeeds, LevelGenerator(variant: .aisc(randRegion: randRegion)),
+                                          phase: Self.phases[0])
         let withCheese = inDistribution.filter(\.hasCheese)
-
-        progress?(JobProgress(done: 0, total: anywhereSeeds.count, unit: "levels", phase: Self.phases[1]))
-        let anywhere = try Rollouts.map(
-            seeds: anywhereSeeds, variants: Array(repeating: plain, count: anywhereSeeds.count),
-            generator: LevelGenerator(), evaluator: evaluator, maxSteps: maxSteps, selection: selection,
-            progress: counter(Self.phases[1]), summarize: EpisodeOutcome.init).map { $0[0] }
+        let anywhere = try outcomes(anywhereSeeds, LevelGenerator(), phase: Self.phases[1])
         let eligible = anywhere.filter(\.cheeseOutsideTopRight).count
         let first = anywhere.filter { $0.cheeseOutsideTopRight && $0.enteredTopRightFirst }.count
 
@@ -122,6 +130,8 @@ public struct EvaluationJob: Job {
                                          renderer: renderer, generator: generator)
             let before = try evaluator.evaluate(maze, mouseCells: [square])[0].probability(of: group)
             let after = try evaluator.evaluate(maze, mouseCells: [square], edits: edits)[0].probability(of: group)
+            forward.addOrdinaryPass(observations: 1, network: network)
+            forward.addOrdinaryPass(observations: 1, network: network)
             original.append(Double(before))
             patched.append(Double(after))
             if after > before { rose += 1 }
@@ -136,7 +146,7 @@ public struct EvaluationJob: Job {
             anywhere: (anywhere.filter(\.reachedCheese).count, anywhere.count),
             topRightFirst: (first, eligible),
             decision: (original.count, Self.median(original), Self.median(patched), rose),
-            decisionProbabilities: (original, patched))
+            decisionProbabilities: (original, patched), forward: forward)
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -21,7 +21,9 @@ extension EvaluationJob {
 
     /// The report as one JSON object: `options` (model, scale, seed texts, rand_region, max_steps, selection,
     /// sample_seed), then per test the counts the table prints and their fractions (null for 0/0), and the
-    /// decision-square medians at full precision (null without any decision square).
+    /// decision-square medians at full precision (null without any decision square), and `forward`: the
+    /// forward passes run, observations by how they were computed, and the share of the direct trunk
+    /// convolution FLOPs spent (`flop_share`; `kernel_flop_share` counts Winograd products as done).
     public func json(_ report: Report, source: ReportSource) -> JSONValue {
         func fraction(_ part: Int, _ whole: Int) -> JSONValue { whole == 0 ? .null : .double(Double(part) / Double(whole)) }
         func number(_ value: Double) -> JSONValue { value.isFinite ? .double(value) : .null }
@@ -70,6 +72,15 @@ extension EvaluationJob {
                 ("median_p_cheese_patched", number(decision.medianPatched)),
                 ("rose", .int(decision.rose)),
                 ("rose_fraction", fraction(decision.rose, decision.seeds)),
+            ])),
+            ("forward", .object([
+                ("passes", .int(report.forward.passes)),
+                ("observations", .int(report.forward.observations)),
+                ("incremental", .int(report.forward.incremental)),
+                ("unchanged", .int(report.forward.unchanged)),
+                ("full", .int(report.forward.full)),
+                ("flop_share", .double(report.forward.share)),
+                ("kernel_flop_share", .double(report.forward.kernelShare)),
             ])),
         ])
     }

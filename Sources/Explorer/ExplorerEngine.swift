@@ -103,6 +103,7 @@ public final class ExplorerEngine: @unchecked Sendable {
     public func vectorField(_ query: MazeQuery, specs: [(text: String, spec: PatchSpec)], diff: Bool) throws -> VectorFieldData {
         let maze = try query.maze()
         let edits = try edits(for: specs, query: query)
+        if diff, !specs.isEmpty { try computePair(query, maze: maze, specs: specs, edits: edits) }
         let original = try field(query, maze: maze, specs: [], edits: [])
         let patched = specs.isEmpty ? original : try field(query, maze: maze, specs: specs, edits: edits)
         let texts = specs.map(\.text)
@@ -115,14 +116,33 @@ public final class ExplorerEngine: @unchecked Sendable {
 
     private func field(_ query: MazeQuery, maze: MazeState, specs: [(text: String, spec: PatchSpec)],
                        edits: [ActivationEdit]) throws -> VectorField {
-        let key = "\(query)|" + specs.map(\.text).joined(separator: ";")
+        let key = fieldKey(query, specs)
         if let cached = locked({ fieldCache[key] }) { return cached }
         let field = try VectorField(maze: maze, evaluator: context.evaluator, edits: edits)
+        cache(field, key)
+        return field
+    }
+
+    /// The original and the patched field together when neither is cached (`VectorField.variants`: shared
+    /// layers before the patched site where that costs less), into the cache.
+    private func computePair(_ query: MazeQuery, maze: MazeState, specs: [(text: String, spec: PatchSpec)],
+                             edits: [ActivationEdit]) throws {
+        let keys = [fieldKey(query, []), fieldKey(query, specs)]
+        guard locked({ keys.allSatisfy { fieldCache[$0] == nil } }) else { return }
+        for (key, field) in zip(keys, try VectorField.variants(maze: maze, evaluator: context.evaluator, variants: [[], edits])) {
+            cache(field, key)
+        }
+    }
+
+    private func fieldKey(_ query: MazeQuery, _ specs: [(text: String, spec: PatchSpec)]) -> String {
+        "\(query)|" + specs.map(\.text).joined(separator: ";")
+    }
+
+    private func cache(_ field: VectorField, _ key: String) {
         locked {
             if fieldCache.count >= Self.cacheLimit { fieldCache.removeAll() }
             fieldCache[key] = field
         }
-        return field
     }
 
     /// The original field and, with `specs`, the patched one (cached when `vectorField` just computed them).

@@ -102,6 +102,12 @@ struct FigureBuilder {
             result.layers.append(panel.components == true ? .componentArrows(field, color: .white)
                                                           : .netArrows(field, color: .white))
         case .vfieldDiff:
+            let keys = [key(panel, patched: true), key(panel, patched: false)]
+            if keys.allSatisfy({ fields[$0] == nil }) {
+                // Both fields at once: the layers before the patched site shared where that costs less.
+                let pair = try VectorField.variants(maze: maze, evaluator: context.evaluator, variants: [try resolvedEdits(panel), []])
+                for (key, field) in zip(keys, pair) { fields[key] = field }
+            }
             let diff = VectorFieldDiff(patched: try field(panel, maze: maze, patched: true),
                                        original: try field(panel, maze: maze, patched: false))
             if firstDiffChange == nil { firstDiffChange = diff.meanTotalVariation }

@@ -70,6 +70,8 @@ public enum ImpalaPolicyError: Error, Equatable, CustomStringConvertible {
     case patchChangedShape(label: String, before: [Int], after: [Int])
     /// Observation bytes that do not make whole `H x W x 3` images.
     case invalidObservations(byteCount: Int, height: Int, width: Int)
+    /// An edit at a site the shared prefix already ran past (`ImpalaNetwork.forward(from:)`).
+    case editBeforePrefix(label: String, prefix: String)
 
     public var description: String {
         switch self {
@@ -94,6 +96,9 @@ public enum ImpalaPolicyError: Error, Equatable, CustomStringConvertible {
                 + "patches must keep the shape"
         case let .invalidObservations(count, height, width):
             return "\(count) observation bytes are not a whole number of \(height)x\(width)x3 images"
+        case let .editBeforePrefix(label, prefix):
+            return "an edit at '\(label)' comes before the shared prefix's site '\(prefix)'; "
+                + "compute the prefix up to the first edited site"
         }
     }
 

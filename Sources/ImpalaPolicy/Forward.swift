@@ -118,6 +118,12 @@ extension ImpalaNetwork {
         } else {
             x = try trunk(input, &sites, parallel: true)
         }
+        return try head(x, &sites)
+    }
+
+    /// The layers after the trunk, from `embedder.fc` on. - Parameter x: `[N, 32·scale·64]`, after
+    /// `embedder.flatten_out`'s edits.
+    func head(_ x: Tensor, _ sites: inout SiteHooks) throws -> PolicyOutput {
         var hidden = Dense.linear(x, weight: fc.weight, bias: fc.bias)
         try sites.visit("embedder.fc_out", &hidden)
         Elementwise.reluInPlace(&hidden)
@@ -140,42 +146,6 @@ extension ImpalaNetwork {
             guard let label = try? ActivationLabels.canonical(edit.label) else { return false }
             return edit.elementwise || !Self.trunkSites.contains(label)
         }
-    }
-
-    /// The convolutional trunk: input site to `embedder.flatten_out`. - Returns: `[N, 32·scale·64]`.
-    func trunk(_ input: Tensor, _ sites: inout SiteHooks, parallel: Bool) throws -> Tensor {
-        var x = input
-        try sites.visit("embedder.block1.conv_in0", &x)
-        for (index, block) in blocks.enumerated() {
-            let name = "embedder.block\(index + 1)"
-            x = Tensors.Convolution.conv3x3(x, weight: block.conv.weight, bias: block.conv.bias, parallel: parallel)
-            try sites.visit("\(name).conv_out", &x)
-            x = Elementwise.maxPool3x3Stride2(x, parallel: parallel)
-            try sites.visit("\(name).maxpool_out", &x)
-            x = try residual(block.res1, x, "\(name).res1", &sites, parallel)
-            x = try residual(block.res2, x, "\(name).res2", &sites, parallel)
-        }
-        Elementwise.reluInPlace(&x)
-        try sites.visit("embedder.relu3_out", &x)
-        x = x.reshaped([x.shape[0], x.count / max(1, x.shape[0])])
-        try sites.visit("embedder.flatten_out", &x)
-        return x
-    }
-
-    /// `relu1 → conv1 → relu2 → conv2 → resadd (+ the block's un-ReLU'd input)`.
-    private func residual(_ r: Residual, _ input: Tensor, _ name: String, _ sites: inout SiteHooks,
-                          _ parallel: Bool) throws -> Tensor {
-        var x = Elementwise.relu(input)
-        try sites.visit("\(name).relu1_out", &x)
-        x = Tensors.Convolution.conv3x3(x, weight: r.conv1.weight, bias: r.conv1.bias, parallel: parallel)
-        try sites.visit("\(name).conv1_out", &x)
-        Elementwise.reluInPlace(&x)
-        try sites.visit("\(name).relu2_out", &x)
-        x = Tensors.Convolution.conv3x3(x, weight: r.conv2.weight, bias: r.conv2.bias, parallel: parallel)
-        try sites.visit("\(name).conv2_out", &x)
-        Elementwise.addInPlace(&x, input)
-        try sites.visit("\(name).resadd_out", &x)
-        return x
     }
 
     /// Sums probabilities `[N, A]` over each `ActionGroup`'s indices (indices ≥ A are skipped) → `[N, 5]`.

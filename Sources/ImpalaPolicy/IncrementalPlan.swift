@@ -46,7 +46,7 @@ struct IncrementalGroup: Sendable {
     /// The same as the kernels do it: Winograd F(2x2, 3x3) convolutions spend 16 products per 4 outputs.
     var gemmFLOPsPerMember: Int { flops(winograd: true) }
 
-    private func flops(winograd: Bool) -> Int {
+    func flops(winograd: Bool) -> Int {
         var flops = 0
         for s in 1..<stages.count where (s - 1) % 6 != 1 {
             let inChannels = s == 1 ? 3 : stages[s - 1].channels
@@ -184,26 +184,33 @@ struct IncrementalPlan: Sendable {
     /// between them, so an unrelated image costs a few rows and columns, not a full comparison.
     static func changedBoxes(_ input: Tensor, base: Tensor) -> [MapRect] {
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let plane = height * width
         return input.withUnsafeBufferPointer { x in
             base.withUnsafeBufferPointer { b in
                 (0..<batch).map { n in
-                    let image = x.baseAddress! + n * channels * plane, reference = b.baseAddress!
-                    func differs(_ y: Int, _ column: Int) -> Bool {
-                        for c in 0..<channels where image[c * plane + y * width + column].bitPattern
-                            != reference[c * plane + y * width + column].bitPattern { return true }
-                        return false
-                    }
-                    func rowDiffers(_ y: Int) -> Bool { (0..<width).contains { differs(y, $0) } }
-                    guard let top = (0..<height).first(where: rowDiffers) else { return MapRect(y0: 0, y1: 0, x0: 0, x1: 0) }
-                    let bottom = (top..<height).reversed().first(where: rowDiffers)!
-                    func columnDiffers(_ column: Int) -> Bool { (top...bottom).contains { differs($0, column) } }
-                    let left = (0..<width).first(where: columnDiffers)!
-                    let right = (left..<width).reversed().first(where: columnDiffers)!
-                    return MapRect(y0: top, y1: bottom + 1, x0: left, x1: right + 1)
+                    changedBox(x.baseAddress! + n * channels * height * width, reference: b.baseAddress!,
+                               channels: channels, height: height, width: width)
                 }
             }
         }
+    }
+
+    /// The bounding box of the pixels where any channel of `image` (`[C, H, W]`) differs bit for bit from
+    /// `reference`; empty when none does.
+    static func changedBox(_ image: UnsafePointer<Float>, reference: UnsafePointer<Float>, channels: Int, height: Int,
+                           width: Int) -> MapRect {
+        let plane = height * width
+        func differs(_ y: Int, _ column: Int) -> Bool {
+            for c in 0..<channels where image[c * plane + y * width + column].bitPattern
+                != reference[c * plane + y * width + column].bitPattern { return true }
+            return false
+        }
+        func rowDiffers(_ y: Int) -> Bool { (0..<width).contains { differs(y, $0) } }
+        guard let top = (0..<height).first(where: rowDiffers) else { return MapRect(y0: 0, y1: 0, x0: 0, x1: 0) }
+        let bottom = (top..<height).reversed().first(where: rowDiffers)!
+        func columnDiffers(_ column: Int) -> Bool { (top...bottom).contains { differs($0, column) } }
+        let left = (0..<width).first(where: columnDiffers)!
+        let right = (left..<width).reversed().first(where: columnDiffers)!
+        return MapRect(y0: top, y1: bottom + 1, x0: left, x1: right + 1)
     }
 }
 

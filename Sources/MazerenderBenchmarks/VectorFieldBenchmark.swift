@@ -116,6 +116,13 @@ public enum VectorFieldBenchmark {
     /// Writes `input` to a temporary `.npy` and runs `script --observations FILE --scale S`; reads `seconds`
     /// from the JSON line it prints. The temporary folder is removed afterwards.
     static func torchSecondsFor(_ input: Tensor, scale: Int, repeats: Int, script: String, python: String) throws -> Double {
+        try torchRun(input, scale: scale, repeats: repeats, script: script, python: python)["seconds"] as! Double
+    }
+
+    /// Runs `script --observations FILE --scale S` plus `arguments` on `input`; the JSON object it printed
+    /// (with a `seconds` number).
+    static func torchRun(_ input: Tensor, scale: Int, repeats: Int, script: String, python: String,
+                         arguments: [String] = []) throws -> [String: Any] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mazerender-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -127,7 +134,7 @@ public enum VectorFieldBenchmark {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--observations", file, "--scale", "\(scale)", "--repeats", "\(repeats)",
-                             "--threads", "\(ComputeThreads.workerCount)"]
+                             "--threads", "\(ComputeThreads.workerCount)"] + arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -138,9 +145,9 @@ public enum VectorFieldBenchmark {
         guard process.terminationStatus == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let seconds = json["seconds"] as? Double else {
+              json["seconds"] is Double else {
             throw JobError("\(script) failed: \(errorText.split(separator: "\n").last ?? "no output"); install PyTorch (pip install \"torch==2.13.0+cpu\") or pass --no-torch")
         }
-        return seconds
+        return json
     }
 }

@@ -26,14 +26,17 @@ struct BenchmarkCommand: ParsableCommand {
             level, the whole job against its 25 vector fields computed alone, and `animate --rollout` of at least 200 \
             argmax steps with 4 channel heat maps against the numbers it computes before drawing (target 2x each; \
             --runs runs, median printed; needs --model or the bundled agent).
+            rollouts: the forward passes of lock-step episodes (the bundled agent, or --model, plays --episodes levels \
+            for at most --episode-steps steps) at each --scale, through the ordinary pass, the incremental pass along \
+            episodes and PyTorch batch 1 and 64 on the same observations, with the share of convolution FLOPs spent.
             """
     )
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case simulator, observations, policy, figure, rollout, vfield, attribution, animate, all
+        case simulator, observations, policy, figure, rollout, rollouts, vfield, attribution, animate, all
     }
 
-    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, vfield, attribution, animate or all.")
+    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, rollouts, vfield, attribution, animate or all.")
     var stage: Stage = .all
 
     @Option(help: "Levels generated per simulator run.")
@@ -51,36 +54,43 @@ struct BenchmarkCommand: ParsableCommand {
     @Flag(help: "Rollout stage: time the serial reference (every frame drawn, converted and encoded on one thread).")
     var serial = false
 
+    @Option(help: "rollouts: episodes played in lock step.")
+    var episodes = 64
+
+    @Option(help: "rollouts: step limit per episode.")
+    var episodeSteps = 48
+
     @Option(help: "vfield: levels with a decision square in the decision batch.")
     var decisionSeeds = 1000
 
-    @Option(name: .customLong("scale"), help: "vfield, attribution: network scale to measure (repeatable; default 1 and 4).")
+    @Option(name: .customLong("scale"), help: "vfield, attribution, rollouts: network scale to measure (repeatable; default 1 and 4).")
     var scales: [Int] = [1, 4]
 
-    @Option(help: "vfield, attribution: timed repeats per measurement (medians are reported).")
-    var repeats = 5
+    @Option(help: "vfield, attribution, rollouts: timed repeats per measurement (medians are reported; default 5, rollouts 3).")
+    var repeats: Int?
 
-    @Option(help: "vfield: the PyTorch comparison script, run with python3 on the same observations.")
+    @Option(help: "vfield, rollouts: the PyTorch comparison script, run with python3 on the same observations.")
     var torchScript = "Scripts/bench_torch.py"
 
     @Option(help: "attribution: the PyTorch + captum comparison script.")
     var attributionTorchScript = "Scripts/bench_attribution_torch.py"
 
-    @Flag(help: "vfield, attribution: skip the PyTorch comparison.")
+    @Flag(help: "vfield, attribution, rollouts: skip the PyTorch comparison.")
     var noTorch = false
 
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard decisionSeeds >= 1 else { throw ValidationError("--decision-seeds must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard repeats.map({ $0 >= 1 }) ?? true else { throw ValidationError("--repeats must be at least 1") }
         guard !scales.isEmpty, scales.allSatisfy({ (1...8).contains($0) }) else {
             throw ValidationError("--scale must be between 1 and 8 (the published agents use 1 and 4)")
         }
         if stage == .attribution, !noTorch, !FileManager.default.fileExists(atPath: attributionTorchScript) {
             throw ValidationError("--attribution-torch-script: no file at '\(attributionTorchScript)'; run from the package root or pass --no-torch")
         }
-        if stage == .vfield, !noTorch, !FileManager.default.fileExists(atPath: torchScript) {
+        guard episodes >= 1, episodeSteps >= 1 else { throw ValidationError("--episodes and --episode-steps must be at least 1") }
+        if stage == .vfield || stage == .rollouts, !noTorch, !FileManager.default.fileExists(atPath: torchScript) {
             throw ValidationError("--torch-script: no file at '\(torchScript)'; run from the package root or pass --no-torch")
         }
     }
@@ -113,12 +123,18 @@ struct BenchmarkCommand: ParsableCommand {
         }
         if stage == .vfield {
             let results = try VectorFieldBenchmark.run(renderer: try assetOptions.renderer(), decisionSeeds: decisionSeeds,
-                                                       scales: scales, repeats: repeats, torchScript: noTorch ? nil : torchScript)
+                                                       scales: scales, repeats: repeats ?? 5, torchScript: noTorch ? nil : torchScript)
             for result in results { print("vfield: \(result.report)") }
         }
         if stage == .attribution {
-            let results = try AttributionBenchmark.run(renderer: try assetOptions.renderer(), scales: scales, repeats: repeats,
+            let results = try AttributionBenchmark.run(renderer: try assetOptions.renderer(), scales: scales, repeats: repeats ?? 5,
                                                        torchScript: noTorch ? nil : attributionTorchScript)
+            for result in results { print(result.report) }
+        }
+        if stage == .rollouts {
+            let results = try EpisodeForwardBenchmark.run(
+                player: try ModelLocator.loadNetwork(explicit: model), renderer: try assetOptions.renderer(), episodes: episodes,
+                maxSteps: episodeSteps, scales: scales, repeats: repeats ?? 3, torchScript: noTorch ? nil : torchScript)
             for result in results { print(result.report) }
         }
         if stage == .rollout || (stage == .all && (model != nil || ModelLocator.defaultModelURL() != nil)) {

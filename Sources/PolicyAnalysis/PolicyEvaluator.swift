@@ -39,6 +39,24 @@ public struct PolicyEvaluator: Sendable {
         }
     }
 
+    /// The distributions of one maze with the mouse on each of `cells` under several variants (each a list of
+    /// edits; `[]` is the unpatched policy), sharing the layers before the first edited site where that costs
+    /// less (`ImpalaNetwork.forwardVariants`). - Returns: `result[v][i]` for variant `v`, cell `i`.
+    public func evaluate(_ maze: MazeState, mouseCells cells: [MazePoint], variants: [[ActivationEdit]]) throws -> [[ActionDistribution]] {
+        let placements = renderer.mousePlacements(in: maze)
+        var result = [[ActionDistribution]](repeating: [], count: variants.count)
+        var start = 0
+        while start < cells.count {
+            let end = min(cells.count, start + batchSize)
+            let input = Tensor(shape: [end - start, 3, 64, 64], scalars: placements.chwFloats(mouseCells: Array(cells[start..<end])))
+            for (v, output) in try network.forwardVariants(input, variants: variants).enumerated() {
+                result[v] += ActionDistribution.split(output)
+            }
+            start = end
+        }
+        return result
+    }
+
     private func inBatches(_ count: Int, edits: [ActivationEdit], input: (Range<Int>) -> Tensor) throws -> [ActionDistribution] {
         var result: [ActionDistribution] = []
         result.reserveCapacity(count)

@@ -156,48 +156,6 @@ public enum Rollouts {
         return MersenneTwister(seed: base &* 2_654_435_761 ^ level &* 40_503 ^ UInt32(truncatingIfNeeded: variantIndex) &* 97)
     }
 
-    /// Plays every maze at once, in lock step: each step renders the observations of the episodes still running
-    /// and runs one batched forward pass for all of them (no patches). Each episode follows the rules of
-    /// `play(_:variant:...)` with variant index 0 and the same action generator, so it is the same episode up to
-    /// the last bits the batch size changes in the probabilities (which can flip a sampled action only when the
-    /// draw falls within ~1e-7 of a boundary).
-    /// Cost: one forward pass of up to `mazes.count` observations per step of the longest episode; far faster than
-    /// batch-1 passes per episode.
-    public static func playLockstep(_ mazes: [MazeState], evaluator: PolicyEvaluator, maxSteps: Int = 256,
-                                    selection: ActionSelection = .argmax) throws -> [Rollout] {
-        var states = mazes
-        var generators = mazes.map { episodeGenerator($0, variantIndex: 0, selection: selection) }
-        var steps = [[RolloutStep]](repeating: [], count: mazes.count)
-        var endings = [Rollout.Ending](repeating: .stepLimit, count: mazes.count)
-        var active = maxSteps > 0 ? Array(mazes.indices) : []
-        while !active.isEmpty {
-            let distributions = try evaluator.evaluate(active.map { states[$0] })
-            var running: [Int] = []
-            for (slot, episode) in active.enumerated() {
-                let distribution = distributions[slot]
-                let index: Int
-                if var random = generators[episode] {
-                    index = sample(distribution.actions, using: &random)
-                    generators[episode] = random
-                } else {
-                    index = distribution.argmaxAction
-                }
-                let action = MazeAction(rawValue: index) ?? .noop
-                let before = states[episode]
-                states[episode].stepCount += 1
-                let reward = states[episode].applyMove(action)
-                steps[episode].append(RolloutStep(state: before, distribution: distribution, action: action, reward: reward))
-                if reward > 0 { endings[episode] = .cheese; continue }
-                if states[episode].stepCount >= MazeState.timeout { endings[episode] = .timeout; continue }
-                if steps[episode].count < maxSteps { running.append(episode) }
-            }
-            active = running
-        }
-        return mazes.indices.map { e in
-            Rollout(seed: mazes[e].levelSeed ?? -1, variant: "original", steps: steps[e], finalState: states[e], ending: endings[e])
-        }
-    }
-
     /// Draws an index with probability proportional to `weights` from one raw 32-bit output.
     static func sample(_ weights: [Float], using random: inout MersenneTwister) -> Int {
         let total = weights.reduce(0.0) { $0 + Double($1) }

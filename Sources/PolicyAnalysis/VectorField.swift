@@ -19,6 +19,16 @@ public struct VectorField: Sendable {
                   distributions: try evaluator.evaluate(maze, mouseCells: positions, edits: edits))
     }
 
+    /// One field per variant (each a list of edits; `[]` is the unpatched policy) on the same observations,
+    /// computed together (`PolicyEvaluator.evaluate(_:mouseCells:variants:)`): an original and a patched field,
+    /// or a sweep over a patch's coefficient.
+    public static func variants(maze: MazeState, evaluator: PolicyEvaluator, variants: [[ActivationEdit]]) throws -> [VectorField] {
+        let positions = maze.legalMousePositions
+        return try evaluator.evaluate(maze, mouseCells: positions, variants: variants).map {
+            VectorField(maze: maze, positions: positions, distributions: $0)
+        }
+    }
+
     public init(maze: MazeState, positions: [MazePoint], distributions: [ActionDistribution]) {
         precondition(positions.count == distributions.count, "one distribution per position")
         self.maze = maze

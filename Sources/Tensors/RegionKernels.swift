@@ -35,12 +35,23 @@ public enum RegionKernels {
                               base: UnsafePointer<Float>, side: Int, channels: Int,
                               windows: [Origin], windowHeight: Int, windowWidth: Int, fill: Float,
                               into out: UnsafeMutablePointer<Float>) {
+        gather(crops: crops, cropOrigins: cropOrigins, cropHeight: cropHeight, cropWidth: cropWidth,
+               bases: Array(repeating: base, count: windows.count), side: side, channels: channels, windows: windows,
+               windowHeight: windowHeight, windowWidth: windowWidth, fill: fill, into: out)
+    }
+
+    /// `gather` with a base map of its own per window (`bases[n]`, `[C, side, side]` each): for crops of
+    /// different observations that each differ from their own earlier activations (episodes step by step).
+    public static func gather(crops: UnsafePointer<Float>, cropOrigins: [Origin], cropHeight: Int, cropWidth: Int,
+                              bases: [UnsafePointer<Float>], side: Int, channels: Int,
+                              windows: [Origin], windowHeight: Int, windowWidth: Int, fill: Float,
+                              into out: UnsafeMutablePointer<Float>) {
         let count = windows.count
-        precondition(cropOrigins.count == count, "one crop per window")
+        precondition(cropOrigins.count == count && bases.count == count, "one crop and one base per window")
         let cropSize = cropHeight * cropWidth, windowSize = windowHeight * windowWidth
         for c in 0..<channels {
-            let plane = base + c * side * side
             for n in 0..<count {
+                let plane = bases[n] + c * side * side
                 let window = windows[n], crop = cropOrigins[n]
                 let cropPlane = crops + (c * count + n) * cropSize
                 let outPlane = out + (c * count + n) * windowSize
@@ -72,12 +83,20 @@ public enum RegionKernels {
     /// `[N, C, side, side]` (NCHW) and already holds whatever belongs outside the crops.
     public static func paste(crops: UnsafePointer<Float>, cropOrigins: [Origin], cropHeight: Int, cropWidth: Int,
                              channels: Int, side: Int, into out: UnsafeMutablePointer<Float>) {
+        paste(crops: crops, cropOrigins: cropOrigins, cropHeight: cropHeight, cropWidth: cropWidth, channels: channels,
+              side: side, into: cropOrigins.indices.map { out + $0 * channels * side * side })
+    }
+
+    /// `paste` into maps anywhere: crop `n` goes into `maps[n]` (`[C, side, side]`).
+    public static func paste(crops: UnsafePointer<Float>, cropOrigins: [Origin], cropHeight: Int, cropWidth: Int,
+                             channels: Int, side: Int, into maps: [UnsafeMutablePointer<Float>]) {
         let count = cropOrigins.count, cropSize = cropHeight * cropWidth, plane = side * side
+        precondition(maps.count == count, "one map per crop")
         for c in 0..<channels {
             for n in 0..<count {
                 let origin = cropOrigins[n]
                 let src = crops + (c * count + n) * cropSize
-                let dst = out + (n * channels + c) * plane + origin.y * side + origin.x
+                let dst = maps[n] + c * plane + origin.y * side + origin.x
                 for y in 0..<cropHeight { (dst + y * side).update(from: src + y * cropWidth, count: cropWidth) }
             }
         }
