@@ -91,7 +91,11 @@ struct EvaluateCommand: ParsableCommand {
         if let json {
             try JSONFiles.write(job.json(report, source: source(modelPath: modelPath, scale: network.scale)), to: json)
         }
-        FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
+        let forward = report.forward
+        FileHandle.standardError.write(Data(String(
+            format: "evaluate: %.0f s; %d forward passes over %d observations (%d incremental), %.1f%% of the direct convolution FLOPs\n",
+            Date().timeIntervalSince(started), forward.passes, forward.observations, forward.incremental,
+            100 * forward.share).utf8))
     }
 
     /// `--models`: every checkpoint checked first, then evaluated in turn; one row each.
@@ -111,10 +115,6 @@ struct EvaluateCommand: ParsableCommand {
             try ModelComparisonPlot.write(EvaluationJob.comparisonChart(results), to: plot,
                                           provenance: Provenance(command: Invocation.arguments), models: models.entries)
         }
-        let forward = report.forward
-        FileHandle.standardError.write(Data(String(
-            format: "evaluate: %.0f s; %d forward passes over %d observations (%d incremental), %.1f%% of the direct convolution FLOPs\n",
-            Date().timeIntervalSince(started), forward.passes, forward.observations, forward.incremental,
-            100 * forward.share).utf8))
+        FileHandle.standardError.write(Data(String(format: "evaluate: %.0f s\n", Date().timeIntervalSince(started)).utf8))
     }
 }
