@@ -55,7 +55,7 @@ extension ImpalaNetwork {
         }
         try runGroups(plan.groups, input: input, store: store, slots: baseSlots, writesBack: false, winograd: true,
                       hooks: trunkHooks, outputs: outputs)
-        var flat = try outputs.result(&sites)
+        var flat = outputs.result(&sites)
         try sites.visit(flatLabel, &flat)
         return flat
     }
@@ -138,9 +138,6 @@ final class IncrementalOutputs: @unchecked Sendable {
     private var flat: UnsafeMutablePointer<Float>
     private let batch: Int
     private var captures: [String: (pointer: UnsafeMutablePointer<Float>, shape: [Int])] = [:]
-    private let lock = NSLock()
-    private var error: Error?
-
     init(batch: Int, features: Int, captures labels: [String], shapeOf: (String) -> [Int]) {
         self.batch = batch
         self.features = features
@@ -171,15 +168,8 @@ final class IncrementalOutputs: @unchecked Sendable {
         }
     }
 
-    func fail(_ error: Error) {
-        lock.lock()
-        if self.error == nil { self.error = error }
-        lock.unlock()
-    }
-
     /// The flat activations `[N, features]`; captures stored into `sites` under every requested name.
-    func result(_ sites: inout SiteHooks) throws -> Tensor {
-        if let error { throw error }
+    func result(_ sites: inout SiteHooks) -> Tensor {
         for (label, capture) in captures {
             let value = Tensor(shape: capture.shape, scalars: Array(UnsafeBufferPointer(start: capture.pointer, count: capture.shape.reduce(1, *))))
             for name in sites.captures[label] ?? [] { sites.captured[name] = value }
