@@ -10,7 +10,10 @@ import Testing
 /// The incremental pass along episodes (`EpisodeForward`) against the ordinary pass, step by step over whole
 /// episodes, and lock-step rollouts through it against rollouts through the ordinary pass.
 @Suite struct EpisodeForwardTests {
-    static let tolerance: Float = 1e-5
+    /// Crop GEMMs round like the full pass's under some OpenBLAS kernels, not all: over 500 lock steps at scale 1
+    /// the max |logit difference| was 0 with Prescott and 6.1e-5 with SkylakeX (measured 2026-12-07; the error
+    /// accumulates along the episode). The bound holds under either; the 1e-5 is met with Prescott only.
+    static let tolerance: Float = 5e-4
 
     /// Plays `seeds` in lock step and at every step runs both passes on the same observations. With
     /// `policyActions` the ordinary pass's argmax chooses the moves (a trained agent); otherwise seeded random
