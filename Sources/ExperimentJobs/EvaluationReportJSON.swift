@@ -79,6 +79,7 @@ extension EvaluationJob {
                 ("incremental", .int(report.forward.incremental)),
                 ("unchanged", .int(report.forward.unchanged)),
                 ("full", .int(report.forward.full)),
+                ("repeated", .int(report.forward.repeated)),
                 ("flop_share", .double(report.forward.share)),
                 ("kernel_flop_share", .double(report.forward.kernelShare)),
             ])),

@@ -156,6 +156,9 @@ public struct ForwardStatistics: Sendable, Equatable, Codable {
     public var incremental = 0
     public var unchanged = 0
     public var full = 0
+    /// Observations answered without a pass: equal, pixel for pixel, to an earlier step of the same episode, whose
+    /// outputs were kept (`Rollouts.mapLockstep`; counted in `observations`, no FLOPs spent).
+    public var repeated = 0
     /// Trunk convolution FLOPs spent (counted as direct 3x3 convolutions) and what ordinary passes spend.
     public var convolutionFLOPs = 0
     public var ordinaryConvolutionFLOPs = 0
@@ -179,6 +182,14 @@ public struct ForwardStatistics: Sendable, Equatable, Codable {
         ordinaryConvolutionFLOPs += observations * network.trunkConvolutionFLOPs
     }
 
+    /// Counts `observations` answered from an episode's earlier outputs: no pass, no FLOPs, but in the
+    /// direct computation's count (one pass per observation).
+    public mutating func addRepeated(observations: Int, network: ImpalaNetwork) {
+        self.observations += observations
+        repeated += observations
+        ordinaryConvolutionFLOPs += observations * network.trunkConvolutionFLOPs
+    }
+
     /// Adds `other`'s counts to these.
     public mutating func add(_ other: ForwardStatistics) {
         passes += other.passes
@@ -186,6 +197,7 @@ public struct ForwardStatistics: Sendable, Equatable, Codable {
         incremental += other.incremental
         unchanged += other.unchanged
         full += other.full
+        repeated += other.repeated
         convolutionFLOPs += other.convolutionFLOPs
         ordinaryConvolutionFLOPs += other.ordinaryConvolutionFLOPs
         kernelFLOPs += other.kernelFLOPs

@@ -93,9 +93,10 @@ struct EvaluateCommand: ParsableCommand {
         }
         let forward = report.forward
         FileHandle.standardError.write(Data(String(
-            format: "evaluate: %.0f s; %d forward passes over %d observations (%d incremental), %.1f%% of the direct convolution FLOPs\n",
-            Date().timeIntervalSince(started), forward.passes, forward.observations, forward.incremental,
-            100 * forward.share).utf8))
+            format: "evaluate: %.0f s; %d observations: %d repeated an earlier step of their episode (no pass), "
+                + "%d incremental, %d full, in %d forward passes; %.1f%% of the direct convolution FLOPs\n",
+            Date().timeIntervalSince(started), forward.observations, forward.repeated, forward.incremental,
+            forward.full, forward.passes, 100 * forward.share).utf8))
     }
 
     /// `--models`: every checkpoint checked first, then evaluated in turn; one row each.

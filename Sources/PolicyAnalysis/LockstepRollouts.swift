@@ -37,7 +37,10 @@ extension Rollouts {
     ///   - maxSteps: step limit per episode; episodes also end at the cheese or procgen's timeout.
     ///   - selection: argmax or sampled actions (each episode's generator as in `play`).
     ///   - path: `.automatic` reuses each episode's previous activations (`EpisodeForward`; element-wise edits
-    ///     only, others run the ordinary pass); `.ordinary` runs every observation through every layer.
+    ///     only, others run the ordinary pass) and, with batch-independent edits, keeps every output an episode
+    ///     computed: a step whose observation equals, pixel for pixel, an earlier step of the same episode runs no
+    ///     pass (`ForwardStatistics.repeated`; an argmax episode caught in a loop costs nothing more once the loop
+    ///     closes); `.ordinary` runs every observation through every layer.
     ///   - width: episodes in flight (at most `evaluator.batchSize` per pass).
     ///   - progress: called on the calling thread after each finished episode with the finished count and `count`.
     ///   - summarize: reduces a finished episode to what the caller keeps.
@@ -118,17 +121,23 @@ private struct EpisodeInFlight {
 }
 
 /// The forward passes of a lock-step run: incremental along episodes, ordinary, or one episode at a time for
-/// edits that read across the batch.
+/// edits that read across the batch. With the automatic path and batch-independent edits, each episode also
+/// keeps the outputs of every observation it has computed, and a step whose observation equals an earlier one
+/// of the same episode (a loop, a move into a wall) takes them without a pass.
 private final class LockstepPasses {
     let variant: RolloutVariant
     let evaluator: PolicyEvaluator
     let episodes: EpisodeForward?
+    /// Whether each episode's outputs are kept by observation (`memory`).
+    let remembers: Bool
+    private var memory: [Int: [ObservationDigest: ActionDistribution]] = [:]
     private var ordinaryStatistics = ForwardStatistics()
 
     init(variant: RolloutVariant, evaluator: PolicyEvaluator, path: ForwardPath) throws {
         self.variant = variant
         self.evaluator = evaluator
         episodes = path == .automatic ? try EpisodeForward(network: evaluator.network, edits: variant.edits) : nil
+        remembers = path == .automatic && variant.edits.allSatisfy(\.batchIndependent)
     }
 
     var statistics: ForwardStatistics {
@@ -137,20 +146,49 @@ private final class LockstepPasses {
         return total
     }
 
+    /// One step of every running episode: `states[n]` is the current state of episode `numbers[n]`.
     func evaluate(_ states: [MazeState], episodes numbers: [Int]) throws -> [ActionDistribution] {
+        let input = evaluator.input(for: states)
+        guard remembers else { return try compute(input, episodes: numbers) }
+        var result = [ActionDistribution?](repeating: nil, count: states.count)
+        var digests: [ObservationDigest] = []
+        var misses: [Int] = []
+        input.withUnsafeBufferPointer { x in
+            for n in 0..<states.count {
+                let digest = ObservationDigest(UnsafeBufferPointer(rebasing: x[(n * 12288)..<((n + 1) * 12288)]))
+                digests.append(digest)
+                if let known = memory[numbers[n]]?[digest] { result[n] = known } else { misses.append(n) }
+            }
+        }
+        ordinaryStatistics.addRepeated(observations: states.count - misses.count, network: evaluator.network)
+        if !misses.isEmpty {
+            let subset = misses.count == states.count
+                ? input : Tensor.concatenatingBatches(misses.map { input.batchSlice($0..<($0 + 1)) })
+            let computed = try compute(subset, episodes: misses.map { numbers[$0] })
+            for (k, n) in misses.enumerated() {
+                result[n] = computed[k]
+                memory[numbers[n], default: [:]][digests[n]] = computed[k]
+            }
+        }
+        return result.map { $0! }
+    }
+
+    /// Forward passes over `input` (row `n` episode `numbers[n]`), at most `evaluator.batchSize` rows each.
+    private func compute(_ input: Tensor, episodes numbers: [Int]) throws -> [ActionDistribution] {
         let network = evaluator.network
         let alone = !variant.edits.allSatisfy(\.batchIndependent)
         let size = alone ? 1 : evaluator.batchSize
+        let count = input.shape[0]
         var result: [ActionDistribution] = []
         var start = 0
-        while start < states.count {
-            let end = min(states.count, start + size)
-            let input = evaluator.input(for: Array(states[start..<end]))
+        while start < count {
+            let end = min(count, start + size)
+            let rows = start == 0 && end == count ? input : input.batchSlice(start..<end)
             let output: PolicyOutput
             if let episodes, !alone {
-                output = try episodes.forward(input, episodes: Array(numbers[start..<end]))
+                output = try episodes.forward(rows, episodes: Array(numbers[start..<end]))
             } else {
-                output = try network.forward(input, edits: variant.edits, path: .ordinary)
+                output = try network.forward(rows, edits: variant.edits, path: .ordinary)
                 ordinaryStatistics.addOrdinaryPass(observations: end - start, network: network)
             }
             result += ActionDistribution.split(output)
@@ -159,5 +197,27 @@ private final class LockstepPasses {
         return result
     }
 
-    func end(_ episode: Int) { episodes?.endEpisode(episode) }
+    func end(_ episode: Int) {
+        episodes?.endEpisode(episode)
+        memory[episode] = nil
+    }
+}
+
+/// A 128-bit digest of one observation's pixels (two independently seeded standard-library hashers over its
+/// bytes): the key an episode's outputs are kept under. Two different observations of one episode share a key
+/// with probability about 2^-128 per pair.
+struct ObservationDigest: Hashable {
+    let first: Int
+    let second: Int
+
+    init(_ pixels: UnsafeBufferPointer<Float>) {
+        let bytes = UnsafeRawBufferPointer(pixels)
+        var one = Hasher(), two = Hasher()
+        one.combine(0x6d61_7a65 as UInt64)
+        two.combine(0x6368_6565_7365 as UInt64)
+        one.combine(bytes: bytes)
+        two.combine(bytes: bytes)
+        first = one.finalize()
+        second = two.finalize()
+    }
 }

@@ -82,7 +82,9 @@ public struct Rollout: Sendable {
 public enum Rollouts {
     /// Plays `variant` on `maze` from its current state until the cheese, procgen's timeout or `maxSteps`.
     /// Each step renders the observation, runs one forward pass (batch 1, so patches act exactly as on a
-    /// single environment) and applies the action with procgen's dynamics.
+    /// single environment) and applies the action with procgen's dynamics. A step whose observation equals an
+    /// earlier step's, pixel for pixel, reuses that step's outputs instead of a pass (batch-independent edits
+    /// only; the numbers are the same either way).
     ///
     /// With `endOnLoop` an argmax episode also ends (`.loop`) when it reaches a state it was in before: the
     /// observation, and so the batch-1 policy's choice, depends only on the walls, the cheese and the mouse's
@@ -99,13 +101,29 @@ public enum Rollouts {
         let detectsLoops = endOnLoop && generator == nil
         var seen: [LoopKey: Int] = [:]
         var loopStart: Int?
+        // Outputs by observation: a step that sees an earlier step's pixels again takes that step's outputs (the
+        // same batch-1 pass on the same input, so the same numbers) without a pass.
+        let remembers = variant.edits.allSatisfy(\.batchIndependent)
+        var memory: [ObservationDigest: ActionDistribution] = [:]
         while steps.count < maxSteps {
             if detectsLoops {
                 let key = LoopKey(state)
                 if let first = seen[key] { ending = .loop; loopStart = first; break }
                 seen[key] = steps.count
             }
-            let distribution = try evaluator.evaluate([state], edits: variant.edits)[0]
+            let input = evaluator.input(for: [state])
+            let distribution: ActionDistribution
+            if remembers {
+                let digest = input.withUnsafeBufferPointer { ObservationDigest($0) }
+                if let known = memory[digest] {
+                    distribution = known
+                } else {
+                    distribution = ActionDistribution.split(try evaluator.network.forward(input, edits: variant.edits))[0]
+                    memory[digest] = distribution
+                }
+            } else {
+                distribution = ActionDistribution.split(try evaluator.network.forward(input, edits: variant.edits))[0]
+            }
             let index: Int
             if var random = generator {
                 index = sample(distribution.actions, using: &random)
