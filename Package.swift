@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"]),
         .testTarget(name: "PolicyExperimentsTests", dependencies: [
             "PolicyExperiments", "OutputFiles", "ActivationPatching", "ImpalaPolicy", "MazeSimulation", "MazeObservation",
-            "PolicyAnalysis", "Statistics", "Tensors",
+            "PolicyAnalysis", "Statistics", "Tensors", "TestSupport",
         ]),
         .testTarget(name: "MazeRenderingTests", dependencies: [
             "MazeRendering", "CairoGraphics", "MazeSimulation", "MazeObservation", "PolicyAnalysis", "ImpalaPolicy", "TestSupport",

@@ -27,21 +27,40 @@ public struct BehaviourStatistics: Sendable {
         self.coefficients = coefficients
     }
 
-    /// The row of one level. Cost: one forward pass per move of the episode (batch 1), plus, with a decision
-    /// square, one batch of `1 + coefficients.count` distributions and the cheese vectors' own passes.
+    /// The row of one level, its episode played alone. Cost: one forward pass per move of the episode (batch 1),
+    /// plus, with a decision square, one batch of `1 + coefficients.count` distributions and the cheese vectors'
+    /// own passes.
     public func row(seed: Int32, evaluator: PolicyEvaluator, cheeseVector: CheeseVector) throws -> BehaviourRow {
         let maze = generator.generate(seed: seed)
-        let n = maze.mazeDimension, edge = n - min(5, n)
-        func inRegion(_ p: MazePoint) -> Bool { p.x >= edge && p.y >= edge }
-
         let rollout = try Rollouts.play(maze, variant: RolloutVariant(name: "original"), evaluator: evaluator,
                                         maxSteps: maxSteps, selection: selection)
-        let visited = rollout.steps.map(\.state.mouseMaze) + (rollout.reachedCheese ? [] : [rollout.finalState.mouseMaze])
+        return try row(seed: seed, maze: maze, episode: EpisodePath(rollout), evaluator: evaluator,
+                       cheeseVector: cheeseVector)
+    }
+
+    /// What a row needs of a level's episode: whether it reached the cheese and the cells the mouse stood on.
+    public struct EpisodePath: Sendable {
+        public var reachedCheese: Bool
+        /// Every cell the mouse stood on, the start first (the cheese's cell not included when it was reached).
+        public var visited: [MazePoint]
+
+        public init(_ rollout: Rollout) {
+            reachedCheese = rollout.reachedCheese
+            visited = rollout.steps.map(\.state.mouseMaze) + (rollout.reachedCheese ? [] : [rollout.finalState.mouseMaze])
+        }
+    }
+
+    /// The row of level `seed` (`maze`, its start) given its episode.
+    func row(seed: Int32, maze: MazeState, episode: EpisodePath, evaluator: PolicyEvaluator,
+             cheeseVector: CheeseVector) throws -> BehaviourRow {
+        let n = maze.mazeDimension, edge = n - min(5, n)
+        func inRegion(_ p: MazePoint) -> Bool { p.x >= edge && p.y >= edge }
+        let visited = episode.visited
 
         var row = BehaviourRow(
             seed: seed, mazeDimension: n, cheese: maze.cheeseMaze, decisionSquare: maze.decisionSquare,
-            cheeseInTopRight: maze.cheeseMaze.map(inRegion), reachedCheese: rollout.reachedCheese,
-            steps: rollout.reachedCheese ? rollout.steps.count : maxSteps, enteredTopRight: visited.contains(where: inRegion),
+            cheeseInTopRight: maze.cheeseMaze.map(inRegion), reachedCheese: episode.reachedCheese,
+            steps: episode.reachedCheese ? visited.count : maxSteps, enteredTopRight: visited.contains(where: inRegion),
             pCheese: nil, pTopRight: nil,
             pCheesePatched: Array(repeating: nil, count: coefficients.count),
             pTopRightPatched: Array(repeating: nil, count: coefficients.count),
@@ -65,73 +84,54 @@ public struct BehaviourStatistics: Sendable {
         return row
     }
 
-    /// The rows of `seeds`, computed on all cores, handed to `emit` in seed order as soon as each and all before
-    /// it are done (so a caller can stream them to disk); memory holds only rows waiting for an earlier one.
-    /// - Throws: the first error (in seed order) a level threw; rows before it have been emitted.
+    /// The rows of `seeds`, handed to `emit` in seed order.
+    ///
+    /// With `parallel` (the default) the levels go in chunks of `chunkSize`: a chunk's episodes are played in lock
+    /// step, `lockstepWidth` at a time (`Rollouts.mapLockstep`: batched passes that recompute only what changed
+    /// since each episode's previous step, and no pass for an observation the episode has already seen), then
+    /// its decision-square measurements run on all cores, and its rows are emitted. Without `parallel`, one
+    /// level at a time with its episode played alone (`row(seed:evaluator:cheeseVector:)`). The episodes agree
+    /// up to the last bits of the probabilities, which can flip an argmax only on a near-tie.
+    /// Memory: one chunk's rows and `lockstepWidth` episodes.
+    /// - Throws: the first error (in seed order); rows before its chunk have been emitted.
     public func rows(seeds: [Int32], evaluator: PolicyEvaluator, cheeseVector: @escaping CheeseVector,
-                     parallel: Bool = true, emit: (BehaviourRow) throws -> Void) throws {
-        let ordered = OrderedResults<BehaviourRow>()
-        let work: @Sendable (Int) -> Void = { index in
-            guard !ordered.isStopped else { return }
-            ordered.store(Result { try self.row(seed: seeds[index], evaluator: evaluator, cheeseVector: cheeseVector) },
-                          at: index)
+                     parallel: Bool = true, chunkSize: Int = 256, lockstepWidth: Int = 64,
+                     emit: (BehaviourRow) throws -> Void) throws {
+        guard parallel else {
+            for seed in seeds { try emit(try row(seed: seed, evaluator: evaluator, cheeseVector: cheeseVector)) }
+            return
         }
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            if parallel {
-                DispatchQueue.concurrentPerform(iterations: seeds.count, execute: work)
-            } else {
-                for index in seeds.indices { work(index) }
+        var start = 0
+        while start < seeds.count {
+            let chunk = Array(seeds[start..<min(seeds.count, start + max(1, chunkSize))])
+            start += chunk.count
+            let mazes = chunk.map { generator.generate(seed: $0) }
+            let episodes = try Rollouts.mapLockstep(
+                chunk.count, maze: { mazes[$0] }, evaluator: evaluator, maxSteps: maxSteps, selection: selection,
+                width: lockstepWidth, summarize: EpisodePath.init).summaries
+            let results = ChunkResults<BehaviourRow>(count: chunk.count)
+            DispatchQueue.concurrentPerform(iterations: chunk.count) { k in
+                results.store(Result {
+                    try row(seed: chunk[k], maze: mazes[k], episode: episodes[k], evaluator: evaluator, cheeseVector: cheeseVector)
+                }, at: k)
             }
-            done.signal()
+            for result in results.all { try emit(try result.get()) }
         }
-        var failure: (any Error)?
-        for index in seeds.indices {
-            do {
-                try emit(try ordered.take(index).get())
-            } catch {
-                failure = error
-                ordered.stop()
-                break
-            }
-        }
-        done.wait()
-        if let failure { throw failure }
     }
 }
 
-/// Results stored by index from workers and taken in index order by one reader.
-final class OrderedResults<Value: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var waiting: [Int: Result<Value, any Error>] = [:]
-    private var stopped = false
+/// One chunk's results, stored by index from concurrent workers.
+private final class ChunkResults<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Result<Value, any Error>?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
 
     func store(_ result: Result<Value, any Error>, at index: Int) {
-        condition.lock()
-        defer { condition.unlock() }
-        if !stopped { waiting[index] = result }
-        condition.broadcast()
+        lock.lock()
+        values[index] = result
+        lock.unlock()
     }
 
-    /// Blocks until the result at `index` is stored, and removes it.
-    func take(_ index: Int) -> Result<Value, any Error> {
-        condition.lock()
-        defer { condition.unlock() }
-        while waiting[index] == nil { condition.wait() }
-        return waiting.removeValue(forKey: index)!
-    }
-
-    var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopped
-    }
-
-    /// Drops what is stored and everything stored later.
-    func stop() {
-        condition.lock()
-        stopped = true
-        waiting = [:]
-        condition.unlock()
-    }
+    var all: [Result<Value, any Error>] { lock.withLock { values.map { $0! } } }
 }
