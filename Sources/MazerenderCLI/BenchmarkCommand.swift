@@ -29,14 +29,18 @@ struct BenchmarkCommand: ParsableCommand {
             rollouts: the forward passes of lock-step episodes (the bundled agent, or --model, plays --episodes levels \
             for at most --episode-steps steps) at each --scale, through the ordinary pass, the incremental pass along \
             episodes and PyTorch batch 1 and 64 on the same observations, with the share of convolution FLOPs spent.
+            evaluate: the episodes of evaluate's two rollout phases (--evaluate-levels in-distribution levels and twice as many \
+            cheese-anywhere levels; the bundled agent or --model), each level alone with batch-1 passes (as evaluate \
+            played them before) and in lock step (as now), against PyTorch's batch-1 and batch-64 time for one pass \
+            per step (timed on 640 of the observations).
             """
     )
 
     enum Stage: String, ExpressibleByArgument, CaseIterable {
-        case simulator, observations, policy, figure, rollout, rollouts, vfield, attribution, animate, all
+        case simulator, observations, policy, figure, rollout, rollouts, vfield, attribution, animate, evaluate, all
     }
 
-    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, rollouts, vfield, attribution, animate or all.")
+    @Argument(help: "What to measure: simulator, observations, policy, figure, rollout, rollouts, vfield, attribution, animate, evaluate or all.")
     var stage: Stage = .all
 
     @Option(help: "Levels generated per simulator run.")
@@ -60,22 +64,25 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "rollouts: step limit per episode.")
     var episodeSteps = 48
 
+    @Option(help: "evaluate: in-distribution levels (twice as many cheese-anywhere levels are played too).")
+    var evaluateLevels = 100
+
     @Option(help: "vfield: levels with a decision square in the decision batch.")
     var decisionSeeds = 1000
 
     @Option(name: .customLong("scale"), help: "vfield, attribution, rollouts: network scale to measure (repeatable; default 1 and 4).")
     var scales: [Int] = [1, 4]
 
-    @Option(help: "vfield, attribution, rollouts: timed repeats per measurement (medians are reported; default 5, rollouts 3).")
+    @Option(help: "vfield, attribution, rollouts, evaluate: timed repeats per measurement (medians are reported; default 5, rollouts 3, evaluate 1).")
     var repeats: Int?
 
-    @Option(help: "vfield, rollouts: the PyTorch comparison script, run with python3 on the same observations.")
+    @Option(help: "vfield, rollouts, evaluate: the PyTorch comparison script, run with python3 on the same observations.")
     var torchScript = "Scripts/bench_torch.py"
 
     @Option(help: "attribution: the PyTorch + captum comparison script.")
     var attributionTorchScript = "Scripts/bench_attribution_torch.py"
 
-    @Flag(help: "vfield, attribution, rollouts: skip the PyTorch comparison.")
+    @Flag(help: "vfield, attribution, rollouts, evaluate: skip the PyTorch comparison.")
     var noTorch = false
 
     @OptionGroup var assetOptions: AssetOptions
@@ -90,7 +97,8 @@ struct BenchmarkCommand: ParsableCommand {
             throw ValidationError("--attribution-torch-script: no file at '\(attributionTorchScript)'; run from the package root or pass --no-torch")
         }
         guard episodes >= 1, episodeSteps >= 1 else { throw ValidationError("--episodes and --episode-steps must be at least 1") }
-        if stage == .vfield || stage == .rollouts, !noTorch, !FileManager.default.fileExists(atPath: torchScript) {
+        guard evaluateLevels >= 1 else { throw ValidationError("--evaluate-levels must be at least 1") }
+        if stage == .vfield || stage == .rollouts || stage == .evaluate, !noTorch, !FileManager.default.fileExists(atPath: torchScript) {
             throw ValidationError("--torch-script: no file at '\(torchScript)'; run from the package root or pass --no-torch")
         }
     }
@@ -136,6 +144,13 @@ struct BenchmarkCommand: ParsableCommand {
                 player: try ModelLocator.loadNetwork(explicit: model), renderer: try assetOptions.renderer(), episodes: episodes,
                 maxSteps: episodeSteps, scales: scales, repeats: repeats ?? 3, torchScript: noTorch ? nil : torchScript)
             for result in results { print(result.report) }
+        }
+        if stage == .evaluate {
+            let network = try ModelLocator.loadNetwork(explicit: model)
+            let result = try EvaluationBenchmark.run(
+                network: network, model: model ?? "the bundled agent", renderer: try assetOptions.renderer(),
+                levels: evaluateLevels, repeats: repeats ?? 1, torchScript: noTorch ? nil : torchScript)
+            print(result.report)
         }
         if stage == .rollout || (stage == .all && (model != nil || ModelLocator.defaultModelURL() != nil)) {
             guard runs >= 1 else { throw ValidationError("--runs \(runs) must be at least 1") }
