@@ -7,7 +7,7 @@ Loads the page for seed 54, moves the cheese by clicking, checks that the field 
 answer for the edited maze, turns the cheese vector on and checks that the diff layer appears with the API's
 numbers, picks a channel and checks that its heat map appears with the API's values, switches on the attribution
 overlay and the value-map layer and checks them against the API's numbers before and after an edit. With --latency N it then
-makes N more edits (the cheese to N distinct cells, heat map on) and prints the 95th percentile of the time from
+switches those two layers off again, makes N more edits (the cheese to N distinct cells, cheese vector and heat map on) and prints the 95th percentile of the time from
 the click to the drawn update, as the page measures it. Exits non-zero with a message on the first failure.
 """
 import json
@@ -271,6 +271,16 @@ def quote_cell(cell):
 
 
 def measure_latency(driver, count, n, seed=None):
+    # The routine's conditions: field, cheese vector and heat map; the attribution and value-map layers (switched
+    # on by the checks above, each a further computation per edit) go off first.
+    for toggle in ["showAttribution", "showValueMap"]:
+        if driver.find_element(By.ID, toggle).is_selected():
+            before = version(driver)
+            driver.find_element(By.ID, toggle).click()
+            wait_update(driver, before, f"{toggle} off")
+    canvas = driver.find_element(By.ID, "maze")
+    if canvas.get_attribute("data-attribution") == "1" or canvas.get_attribute("data-value-map") == "1":
+        fail("the attribution overlay or the value-map layer is still drawn after switching them off")
     if seed is not None:
         before = version(driver)
         driver.execute_script("const e = document.getElementById('seed'); e.value = arguments[0];"
