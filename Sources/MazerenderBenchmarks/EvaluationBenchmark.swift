@@ -8,7 +8,7 @@ import Tensors
 
 /// `mazerender benchmark evaluate`: the episodes of `evaluate`'s two rollout phases (in distribution and cheese
 /// anywhere, argmax, 256 steps), played as `evaluate` did before the incremental pass (each level alone,
-/// one ordinary batch-1 pass per step, levels on all cores) and as it plays them now (`Rollouts.mapLockstep`:
+/// one ordinary batch-1 pass per step, repeated observations included, levels on all cores) and as it plays them now (`Rollouts.mapLockstep`:
 /// 64 episodes in lock step, changed crops only, repeated observations from memory), with PyTorch's time for
 /// one forward pass per step at batch 1 and 64.
 public struct EvaluationBenchmarkResult: Sendable {
@@ -86,7 +86,8 @@ public enum EvaluationBenchmark {
             let results = Results(count: mazes.count)
             DispatchQueue.concurrentPerform(iterations: mazes.count) { index in
                 results.store(Result {
-                    try Rollouts.play(mazes[index], variant: RolloutVariant(name: "original"), evaluator: evaluator, maxSteps: 256)
+                    try Rollouts.play(mazes[index], variant: RolloutVariant(name: "original"), evaluator: evaluator,
+                                      maxSteps: 256, remembersObservations: false)
                 }, at: index)
             }
             alone = try results.values.map { try $0.get() }

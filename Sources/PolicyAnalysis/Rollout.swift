@@ -84,7 +84,8 @@ public enum Rollouts {
     /// Each step renders the observation, runs one forward pass (batch 1, so patches act exactly as on a
     /// single environment) and applies the action with procgen's dynamics. A step whose observation equals an
     /// earlier step's, pixel for pixel, reuses that step's outputs instead of a pass (batch-independent edits
-    /// only; the numbers are the same either way).
+    /// only; the numbers are the same either way; `remembersObservations: false` runs every pass, as benchmarks
+    /// of the earlier behaviour do).
     ///
     /// With `endOnLoop` an argmax episode also ends (`.loop`) when it reaches a state it was in before: the
     /// observation, and so the batch-1 policy's choice, depends only on the walls, the cheese and the mouse's
@@ -92,7 +93,8 @@ public enum Rollouts {
     /// episodes never end this way (a repeated state need not repeat its draw).
     public static func play(
         _ maze: MazeState, variant: RolloutVariant, variantIndex: Int = 0, evaluator: PolicyEvaluator,
-        maxSteps: Int = 256, selection: ActionSelection = .argmax, endOnLoop: Bool = false
+        maxSteps: Int = 256, selection: ActionSelection = .argmax, endOnLoop: Bool = false,
+        remembersObservations: Bool = true
     ) throws -> Rollout {
         var state = maze
         var generator = episodeGenerator(maze, variantIndex: variantIndex, selection: selection)
@@ -103,7 +105,7 @@ public enum Rollouts {
         var loopStart: Int?
         // Outputs by observation: a step that sees an earlier step's pixels again takes that step's outputs (the
         // same batch-1 pass on the same input, so the same numbers) without a pass.
-        let remembers = variant.edits.allSatisfy(\.batchIndependent)
+        let remembers = remembersObservations && variant.edits.allSatisfy(\.batchIndependent)
         var memory: [ObservationDigest: ActionDistribution] = [:]
         while steps.count < maxSteps {
             if detectsLoops {

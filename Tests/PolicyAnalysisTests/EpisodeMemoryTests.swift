@@ -43,4 +43,25 @@ import Testing
         #expect(statistics.repeated > 0)
         #expect(ordinary.statistics.repeated == 0 && ordinary.statistics.observations == steps)
     }
+
+    /// Batch-1 `play` reuses the outputs of a repeated observation: the same batch-1 computation of the same
+    /// input, so the episodes are bit-identical to running every pass.
+    @Test(arguments: [ActionSelection.argmax, .sample(seed: 2)])
+    func batchOnePlayWithMemoryIsBitIdentical(selection: ActionSelection) throws {
+        let evaluator = PolicyEvaluator(network: try SharedFixtures.bundledNetwork.get(), renderer: try SharedFixtures.renderer())
+        var repeatedSteps = 0
+        for seed in Int32(0)..<Int32(8) {
+            let maze = RolloutFixtures.generator.generate(seed: seed)
+            let runs = try [true, false].map { remembers in
+                try Rollouts.play(maze, variant: RolloutVariant(name: "original"), evaluator: evaluator, maxSteps: 120,
+                                  selection: selection, remembersObservations: remembers)
+            }
+            #expect(runs[0].steps.map(\.action) == runs[1].steps.map(\.action), "seed \(seed)")
+            #expect(runs[0].steps.map(\.distribution) == runs[1].steps.map(\.distribution), "seed \(seed)")
+            #expect(runs[0].ending == runs[1].ending, "seed \(seed)")
+            repeatedSteps += runs[0].steps.count - Set(runs[0].steps.map { evaluator.input(for: [$0.state]).scalars }).count
+        }
+        print("\(selection): \(repeatedSteps) steps repeated an earlier observation of their episode")
+        #expect(repeatedSteps > 0)
+    }
 }
