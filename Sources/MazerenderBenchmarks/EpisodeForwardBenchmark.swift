@@ -89,18 +89,26 @@ public enum EpisodeForwardBenchmark {
                 episodes: episodes, passes: steps.count, observations: all.shape[0], ordinarySeconds: ordinarySeconds,
                 incrementalSeconds: incrementalSeconds, statistics: statistics, maxLogitDifference: difference)
             if let torchScript {
-                do {
-                    let json = try VectorFieldBenchmark.torchRun(all, scale: scale, repeats: repeats, script: torchScript,
-                                                                 python: python, arguments: ["--batches", "1,64"])
-                    let byBatch = json["seconds_by_batch"] as? [String: Double]
-                    result.torchBatch1Seconds = byBatch?["1"]
-                    result.torchBatch64Seconds = byBatch?["64"]
-                    if byBatch == nil { result.torchNote = "the script printed no seconds_by_batch" }
-                } catch {
-                    result.torchNote = "\(error)"
-                }
+                let torch = torchBatchTimes(all, scale: scale, repeats: repeats, script: torchScript, python: python)
+                (result.torchBatch1Seconds, result.torchBatch64Seconds, result.torchNote) = (torch.batch1, torch.batch64, torch.note)
             }
             return result
+        }
+    }
+
+    /// PyTorch's median seconds for `input` in batches of 1 and of 64 (`bench_torch.py --batches 1,64`), or why
+    /// there are none.
+    static func torchBatchTimes(_ input: Tensor, scale: Int, repeats: Int, script: String,
+                                python: String) -> (batch1: Double?, batch64: Double?, note: String?) {
+        do {
+            let json = try VectorFieldBenchmark.torchRun(input, scale: scale, repeats: repeats, script: script,
+                                                         python: python, arguments: ["--batches", "1,64"])
+            guard let byBatch = json["seconds_by_batch"] as? [String: Double] else {
+                return (nil, nil, "the script printed no seconds_by_batch")
+            }
+            return (byBatch["1"], byBatch["64"], nil)
+        } catch {
+            return (nil, nil, "\(error)")
         }
     }
 

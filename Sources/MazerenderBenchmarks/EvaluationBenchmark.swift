@@ -109,17 +109,9 @@ public enum EvaluationBenchmark {
             let stride = max(1, states.count / max(1, torchSample))
             let sample = Swift.stride(from: 0, to: states.count, by: stride).prefix(torchSample).map { states[$0] }
             result.sampled = sample.count
-            do {
-                let json = try VectorFieldBenchmark.torchRun(renderer.networkInput(for: sample), scale: network.scale,
-                                                             repeats: 3, script: torchScript, python: python,
-                                                             arguments: ["--batches", "1,64"])
-                let byBatch = json["seconds_by_batch"] as? [String: Double]
-                result.torchBatch1Seconds = byBatch?["1"]
-                result.torchBatch64Seconds = byBatch?["64"]
-                if byBatch == nil { result.torchNote = "the script printed no seconds_by_batch" }
-            } catch {
-                result.torchNote = "\(error)"
-            }
+            let torch = EpisodeForwardBenchmark.torchBatchTimes(renderer.networkInput(for: sample), scale: network.scale,
+                                                                repeats: 3, script: torchScript, python: python)
+            (result.torchBatch1Seconds, result.torchBatch64Seconds, result.torchNote) = (torch.batch1, torch.batch64, torch.note)
         }
         return result
     }
